@@ -1,0 +1,488 @@
+package index
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/tifa-project/tifa/internal/corpus"
+	"github.com/tifa-project/tifa/internal/textnorm"
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// Builder collects documents for one segment and writes it. Its memory is
+// about the text it holds plus 8 bytes per token; callers bound it by
+// flushing when Bytes passes a limit. A Builder is used once.
+type Builder struct {
+	docs  []builtDoc
+	bytes int64
+}
+
+type builtDoc struct {
+	doc  corpus.Document
+	day  int32
+	hash uint64
+}
+
+// Add buffers d and returns its place in the builder; it is indexed when
+// the segment is written.
+func (b *Builder) Add(d corpus.Document, hash uint64) int {
+	b.docs = append(b.docs, builtDoc{doc: d, day: Day(d.Date), hash: hash})
+	b.bytes += docBytes(&d)
+	return len(b.docs) - 1
+}
+
+// Replace puts d in place i, instead of the document added there.
+func (b *Builder) Replace(i int, d corpus.Document, hash uint64) {
+	b.bytes += docBytes(&d) - docBytes(&b.docs[i].doc)
+	b.docs[i] = builtDoc{doc: d, day: Day(d.Date), hash: hash}
+}
+
+func docBytes(d *corpus.Document) int64 {
+	return int64(len(d.Title) + len(d.Text) + len(d.ID) + len(d.Source) + len(d.URL) + 64)
+}
+
+// Len returns the number of documents buffered.
+func (b *Builder) Len() int { return len(b.docs) }
+
+// Bytes returns the approximate size of the buffered documents.
+func (b *Builder) Bytes() int64 { return b.bytes }
+
+// Info summarises a written segment.
+type Info struct {
+	Docs   int
+	Tokens int64
+	Bytes  int64 // file size
+	MinDay int32
+	MaxDay int32 // NoDate if all undated
+}
+
+// termAcc accumulates one term's postings in memory.
+type termAcc struct {
+	docs    []uint32
+	freqs   []uint32 // freq of the last doc is counted in place
+	pos     []uint32 // deltas, first of each doc absolute
+	lastPos uint32
+}
+
+// Write sorts the documents by (date, id), indexes them and writes the
+// segment to w. It reads each document once and compresses stored text on
+// a second goroutine while tokenizing.
+func (b *Builder) Write(w io.Writer) (Info, error) {
+	slices.SortStableFunc(b.docs, func(x, y builtDoc) int {
+		if x.day != y.day {
+			if x.day < y.day {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(x.doc.ID, y.doc.ID)
+	})
+	for i := 1; i < len(b.docs); i++ {
+		if b.docs[i].doc.ID == b.docs[i-1].doc.ID {
+			return Info{}, fmt.Errorf("build segment: duplicate id %q", b.docs[i].doc.ID)
+		}
+	}
+	if len(b.docs) > math.MaxInt32 {
+		return Info{}, errors.New("build segment: too many documents")
+	}
+	sw := &secWriter{w: bufio.NewWriterSize(w, 1<<20)}
+	sw.raw([]byte(segMagic))
+	sw.u32(Version)
+	sw.u32(0)
+
+	// STORE is written by a second goroutine while this one tokenizes.
+	var (
+		blocks   []blockEntry
+		docBlock = make([]uint32, len(b.docs))
+		docOff   = make([]uint32, len(b.docs))
+		storeErr error
+		wg       sync.WaitGroup
+	)
+	sw.begin(secStore)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		blocks, storeErr = b.writeStore(sw, docBlock, docOff)
+	}()
+
+	terms := map[string]*termAcc{}
+	titleToks := make([]uint32, len(b.docs))
+	textToks := make([]uint32, len(b.docs))
+	var tk textnorm.Tokenizer
+	var total int64
+	for i := range b.docs {
+		d := &b.docs[i].doc
+		doc := uint32(i)
+		pos := uint32(0)
+		add := func(tok []byte, _, _ int) {
+			acc := terms[string(tok)]
+			if acc == nil {
+				acc = &termAcc{}
+				terms[string(tok)] = acc
+			}
+			if n := len(acc.docs); n == 0 || acc.docs[n-1] != doc {
+				acc.docs = append(acc.docs, doc)
+				acc.freqs = append(acc.freqs, 0)
+				acc.pos = append(acc.pos, pos)
+			} else {
+				acc.freqs[n-1]++
+				acc.pos = append(acc.pos, pos-acc.lastPos)
+			}
+			acc.lastPos = pos
+			pos++
+		}
+		tk.Each(d.Title, add)
+		titleToks[i] = pos
+		pos += FieldGap
+		tk.Each(d.Text, add)
+		textToks[i] = pos - FieldGap - titleToks[i]
+		total += int64(titleToks[i]) + int64(textToks[i])
+		if pos > math.MaxUint32-FieldGap {
+			wg.Wait()
+			return Info{}, fmt.Errorf("build segment: document %q has too many tokens", d.ID)
+		}
+	}
+	wg.Wait()
+	if storeErr != nil {
+		return Info{}, storeErr
+	}
+	sw.end()
+
+	sw.begin(secBlocks)
+	sw.u32(uint32(len(blocks)))
+	for _, be := range blocks {
+		sw.u64(be.off)
+		sw.u32(be.clen)
+		sw.u32(be.rawLen)
+		sw.u32(be.crc)
+	}
+	sw.end()
+
+	// POSTINGS and DICT, terms in bytewise order.
+	keys := make([]string, 0, len(terms))
+	for k := range terms {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	type dictEntry struct {
+		off     uint64
+		len     uint32
+		crc     uint32
+		df      uint32
+		cf      uint64
+	}
+	dict := make([]dictEntry, len(keys))
+	sw.begin(secPostings)
+	var buf, docsBuf, freqBuf []byte
+	deltas := make([]uint32, 0, 1024)
+	for i, k := range keys {
+		acc := terms[k]
+		deltas = deltas[:0]
+		prev := uint32(0)
+		for j, d := range acc.docs {
+			if j == 0 {
+				deltas = append(deltas, d)
+			} else {
+				deltas = append(deltas, d-prev)
+			}
+			prev = d
+		}
+		docsBuf = appendPacked(docsBuf[:0], deltas)
+		freqBuf = appendPacked(freqBuf[:0], acc.freqs)
+		buf = binary.AppendUvarint(buf[:0], uint64(len(docsBuf)))
+		buf = binary.AppendUvarint(buf, uint64(len(freqBuf)))
+		buf = append(buf, docsBuf...)
+		buf = append(buf, freqBuf...)
+		buf = appendPacked(buf, acc.pos)
+		dict[i] = dictEntry{off: uint64(sw.secLen()), len: uint32(len(buf)), crc: crc32.Checksum(buf, castagnoli),
+			df: uint32(len(acc.docs)), cf: uint64(len(acc.pos))}
+		sw.raw(buf)
+		terms[k] = nil // let the accumulator go
+	}
+	sw.end()
+
+	sw.begin(secDict)
+	sw.strings(keys)
+	for _, e := range dict {
+		sw.u64(e.off)
+		sw.u32(e.len)
+		sw.u32(e.crc)
+		sw.u32(e.df)
+		sw.u64(e.cf)
+	}
+	sw.end()
+
+	// STRINGS and DOCS.
+	st := stringTable{index: map[string]uint32{}}
+	sources := make([]uint32, len(b.docs))
+	langs := make([]uint32, len(b.docs))
+	metaStart := make([]uint32, len(b.docs)+1)
+	var metaPairs []uint32
+	for i := range b.docs {
+		d := &b.docs[i].doc
+		sources[i] = st.id(d.Source)
+		langs[i] = st.id(d.Lang)
+		metaStart[i] = uint32(len(metaPairs) / 2)
+		mk := make([]string, 0, len(d.Meta))
+		for k := range d.Meta {
+			mk = append(mk, k)
+		}
+		sort.Strings(mk)
+		for _, k := range mk {
+			metaPairs = append(metaPairs, st.id(k), st.id(d.Meta[k]))
+		}
+	}
+	metaStart[len(b.docs)] = uint32(len(metaPairs) / 2)
+	sw.begin(secStrings)
+	sw.strings(st.list)
+	sw.end()
+
+	info := Info{Docs: len(b.docs), Tokens: total, MinDay: NoDate, MaxDay: NoDate}
+	sw.begin(secDocs)
+	n := len(b.docs)
+	sw.u32(uint32(n))
+	for i := range b.docs {
+		sw.u32(uint32(b.docs[i].day))
+		if d := b.docs[i].day; d != NoDate {
+			if info.MinDay == NoDate || d < info.MinDay {
+				info.MinDay = d
+			}
+			if info.MaxDay == NoDate || d > info.MaxDay {
+				info.MaxDay = d
+			}
+		}
+	}
+	for _, v := range titleToks {
+		sw.u32(v)
+	}
+	for _, v := range textToks {
+		sw.u32(v)
+	}
+	for _, v := range sources {
+		sw.u32(v)
+	}
+	for _, v := range langs {
+		sw.u32(v)
+	}
+	for i := range b.docs {
+		sw.u64(b.docs[i].hash)
+	}
+	for _, v := range docBlock {
+		sw.u32(v)
+	}
+	for _, v := range docOff {
+		sw.u32(v)
+	}
+	for _, v := range metaStart {
+		sw.u32(v)
+	}
+	sw.u32(uint32(len(metaPairs) / 2))
+	for _, v := range metaPairs {
+		sw.u32(v)
+	}
+	ids := make([]string, n)
+	for i := range b.docs {
+		ids[i] = b.docs[i].doc.ID
+	}
+	sw.stringsNoCount(ids)
+	sw.end()
+
+	// TOC and footer.
+	tocOff := sw.off
+	var toc []byte
+	toc = binary.LittleEndian.AppendUint32(toc, uint32(len(sw.toc)))
+	for _, e := range sw.toc {
+		toc = binary.LittleEndian.AppendUint32(toc, e.kind)
+		toc = binary.LittleEndian.AppendUint64(toc, e.off)
+		toc = binary.LittleEndian.AppendUint64(toc, e.len)
+		toc = binary.LittleEndian.AppendUint32(toc, e.crc)
+	}
+	sw.raw(toc)
+	sw.u64(uint64(tocOff))
+	sw.u32(uint32(len(toc)))
+	sw.u32(crc32.Checksum(toc, castagnoli))
+	sw.raw([]byte(endMagic))
+	if err := sw.flush(); err != nil {
+		return Info{}, err
+	}
+	info.Bytes = sw.off
+	return info, nil
+}
+
+type blockEntry struct {
+	off    uint64
+	clen   uint32
+	rawLen uint32
+	crc    uint32
+}
+
+var encoderPool = sync.Pool{New: func() any {
+	e, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+	return e
+}}
+
+// writeStore writes the STORE section: documents in order, in blocks of
+// about storeBlockSize raw bytes.
+func (b *Builder) writeStore(sw *secWriter, docBlock, docOff []uint32) ([]blockEntry, error) {
+	enc := encoderPool.Get().(*zstd.Encoder)
+	defer encoderPool.Put(enc)
+	var blocks []blockEntry
+	var raw, rec, comp []byte
+	flush := func() {
+		if len(raw) == 0 {
+			return
+		}
+		comp = enc.EncodeAll(raw, comp[:0])
+		blocks = append(blocks, blockEntry{off: uint64(sw.secLen()), clen: uint32(len(comp)), rawLen: uint32(len(raw)),
+			crc: crc32.Checksum(comp, castagnoli)})
+		sw.raw(comp)
+		raw = raw[:0]
+	}
+	for i := range b.docs {
+		rec = appendRecord(rec[:0], &b.docs[i].doc)
+		if len(raw) > 0 && len(raw)+len(rec) > storeBlockSize {
+			flush()
+		}
+		if len(rec) > math.MaxUint32/2 {
+			return nil, fmt.Errorf("build segment: document %q too large to store", b.docs[i].doc.ID)
+		}
+		docBlock[i] = uint32(len(blocks))
+		docOff[i] = uint32(len(raw))
+		raw = binary.AppendUvarint(raw, uint64(len(rec)))
+		raw = append(raw, rec...)
+	}
+	flush()
+	return blocks, nil
+}
+
+func appendRecord(dst []byte, d *corpus.Document) []byte {
+	str := func(s string) {
+		dst = binary.AppendUvarint(dst, uint64(len(s)))
+		dst = append(dst, s...)
+	}
+	str(d.ID)
+	str(d.Date)
+	str(d.Source)
+	str(d.Title)
+	str(d.Text)
+	str(d.Lang)
+	str(d.URL)
+	keys := make([]string, 0, len(d.Meta))
+	for k := range d.Meta {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	dst = binary.AppendUvarint(dst, uint64(len(keys)))
+	for _, k := range keys {
+		str(k)
+		str(d.Meta[k])
+	}
+	return dst
+}
+
+type stringTable struct {
+	index map[string]uint32
+	list  []string
+}
+
+func (t *stringTable) id(s string) uint32 {
+	if i, ok := t.index[s]; ok {
+		return i
+	}
+	i := uint32(len(t.list))
+	t.index[s] = i
+	t.list = append(t.list, s)
+	return i
+}
+
+type tocEntry struct {
+	kind     uint32
+	off, len uint64
+	crc      uint32
+}
+
+// secWriter writes sections sequentially, tracking offsets and CRCs. It is
+// safe for one goroutine at a time; the store goroutine writes while the
+// tokenizer only reads its own data.
+type secWriter struct {
+	w      *bufio.Writer
+	off    int64
+	start  int64
+	crc    uint32
+	cur    uint32
+	toc    []tocEntry
+	err    error
+	scratch [8]byte
+}
+
+func (s *secWriter) begin(kind uint32) { s.cur, s.start, s.crc = kind, s.off, 0 }
+func (s *secWriter) end() {
+	s.toc = append(s.toc, tocEntry{kind: s.cur, off: uint64(s.start), len: uint64(s.off - s.start), crc: s.crc})
+	s.cur = 0
+}
+func (s *secWriter) secLen() int64 { return s.off - s.start }
+
+func (s *secWriter) raw(p []byte) {
+	if s.err != nil {
+		return
+	}
+	if s.cur != 0 {
+		s.crc = crc32.Update(s.crc, castagnoli, p)
+	}
+	_, s.err = s.w.Write(p)
+	s.off += int64(len(p))
+}
+
+func (s *secWriter) u32(v uint32) {
+	binary.LittleEndian.PutUint32(s.scratch[:4], v)
+	s.raw(s.scratch[:4])
+}
+
+func (s *secWriter) u64(v uint64) {
+	binary.LittleEndian.PutUint64(s.scratch[:8], v)
+	s.raw(s.scratch[:8])
+}
+
+// strings writes u32 count | (count+1)×u32 offsets | bytes.
+func (s *secWriter) strings(list []string) {
+	s.u32(uint32(len(list)))
+	s.stringsNoCount(list)
+}
+
+func (s *secWriter) stringsNoCount(list []string) {
+	off := uint32(0)
+	for _, x := range list {
+		s.u32(off)
+		off += uint32(len(x))
+	}
+	s.u32(off)
+	var b bytes.Buffer
+	for _, x := range list {
+		b.WriteString(x)
+		if b.Len() > 1<<20 {
+			s.raw(b.Bytes())
+			b.Reset()
+		}
+	}
+	s.raw(b.Bytes())
+}
+
+func (s *secWriter) flush() error {
+	if s.err != nil {
+		return s.err
+	}
+	return s.w.Flush()
+}

@@ -1,0 +1,118 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/tifa-project/tifa/internal/index"
+)
+
+// Snapshot is a read-only view of one committed state of an index: its
+// segments and their deletions. It stays valid while later commits happen;
+// Close releases it.
+type Snapshot struct {
+	Dir      string
+	Manifest *Manifest
+	Segments []*Seg
+}
+
+// Seg is one segment of a snapshot with its deleted documents.
+type Seg struct {
+	*index.Segment
+	Deleted Bitmap // nil when nothing is deleted
+	Live    int
+}
+
+// Open opens the last committed state of the index in dir.
+func Open(dir string) (*Snapshot, error) {
+	// A concurrent merge may delete files of the manifest just read; then
+	// the next manifest names their replacement.
+	var err error
+	for try := 0; try < 5; try++ {
+		var s *Snapshot
+		s, err = openOnce(dir)
+		if err == nil {
+			return s, nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return nil, err
+}
+
+func openOnce(dir string) (*Snapshot, error) {
+	m, err := readManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Snapshot{Dir: dir, Manifest: m}
+	for _, sm := range m.Segments {
+		seg, err := index.Open(filepath.Join(dir, sm.File))
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		v := &Seg{Segment: seg, Live: seg.N}
+		s.Segments = append(s.Segments, v)
+		if seg.N != sm.Docs {
+			s.Close()
+			return nil, &index.CorruptError{Path: seg.Path, Part: "segment", Reason: fmt.Sprintf("%d documents, manifest says %d", seg.N, sm.Docs)}
+		}
+		if sm.DeletedFile != "" {
+			v.Deleted, err = readDeletes(dir, sm.DeletedFile, seg.N)
+			if err != nil {
+				s.Close()
+				return nil, err
+			}
+			if c := v.Deleted.Count(); c != sm.Deleted {
+				s.Close()
+				return nil, &index.CorruptError{Path: filepath.Join(dir, sm.DeletedFile), Part: "deletion file", Reason: fmt.Sprintf("%d deletions, manifest says %d", c, sm.Deleted)}
+			}
+			v.Live -= sm.Deleted
+		}
+	}
+	return s, nil
+}
+
+// Close releases every segment.
+func (s *Snapshot) Close() error {
+	var first error
+	for _, g := range s.Segments {
+		if err := g.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	s.Segments = nil
+	return first
+}
+
+// Docs returns the number of live documents.
+func (s *Snapshot) Docs() int {
+	n := 0
+	for _, g := range s.Segments {
+		n += g.Live
+	}
+	return n
+}
+
+// Bytes returns the size of the index files.
+func (s *Snapshot) Bytes() int64 {
+	var n int64
+	for _, sm := range s.Manifest.Segments {
+		n += sm.Bytes
+	}
+	return n
+}
+
+// Find returns the segment and document number of a live document id.
+func (s *Snapshot) Find(id string) (*Seg, int, bool) {
+	for _, g := range s.Segments {
+		if i := g.FindID(id); i >= 0 && !g.Deleted.Has(i) {
+			return g, i, true
+		}
+	}
+	return nil, 0, false
+}
