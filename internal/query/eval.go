@@ -1,0 +1,567 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tifa-project/tifa/internal/index"
+	"github.com/tifa-project/tifa/internal/store"
+	"github.com/tifa-project/tifa/internal/textnorm"
+)
+
+// Filter restricts a query to a date range and sources. Dates are
+// "YYYY-MM-DD", inclusive; "" leaves that end open. With either date set,
+// undated documents are left out.
+type Filter struct {
+	From, To string
+	Sources  []string // exact source names (case-insensitive); empty = all
+}
+
+// maxPrefixTerms bounds how many terms one prefix may expand to.
+const maxPrefixTerms = 100000
+
+// DocHit is one matching document of a segment with its hit count.
+type DocHit struct {
+	Doc  uint32
+	Hits uint32
+}
+
+// segEval evaluates a query over one segment.
+type segEval struct {
+	ctx     context.Context
+	seg     *store.Seg
+	lo, hi  int    // document range of the date filter
+	sources []bool // allowed source string indexes; nil = all
+	scratch struct {
+		pos [][]uint32
+	}
+}
+
+func newSegEval(ctx context.Context, g *store.Seg, f Filter) (*segEval, error) {
+	e := &segEval{ctx: ctx, seg: g, lo: 0, hi: g.N}
+	if f.From != "" || f.To != "" {
+		from, to := int32(-1<<31), index.NoDate-1
+		if f.From != "" {
+			if from = index.Day(f.From); from == index.NoDate {
+				return nil, fmt.Errorf("--from %q is not a date (want YYYY-MM-DD)", f.From)
+			}
+		}
+		if f.To != "" {
+			if to = index.Day(f.To); to == index.NoDate {
+				return nil, fmt.Errorf("--to %q is not a date (want YYYY-MM-DD)", f.To)
+			}
+		}
+		e.lo = sort.Search(g.N, func(i int) bool { return g.Dates[i] >= from })
+		e.hi = sort.Search(g.N, func(i int) bool { return g.Dates[i] > to })
+		if e.hi < e.lo {
+			e.hi = e.lo
+		}
+	}
+	if len(f.Sources) > 0 {
+		e.sources = make([]bool, len(g.Strings))
+		for i, s := range g.Strings {
+			for _, want := range f.Sources {
+				if strings.EqualFold(s, want) {
+					e.sources[i] = true
+				}
+			}
+		}
+	}
+	return e, nil
+}
+
+// allowed reports whether document d passes the filter (range checked by
+// the caller) and is live.
+func (e *segEval) allowed(d uint32) bool {
+	if e.seg.Deleted.Has(int(d)) {
+		return false
+	}
+	return e.sources == nil || e.sources[e.seg.Sources[d]]
+}
+
+// universe returns every allowed document in range, with zero hits.
+func (e *segEval) universe() []DocHit {
+	out := make([]DocHit, 0, e.hi-e.lo)
+	for d := e.lo; d < e.hi; d++ {
+		if e.allowed(uint32(d)) {
+			out = append(out, DocHit{Doc: uint32(d)})
+		}
+	}
+	return out
+}
+
+func (e *segEval) eval(n Node) ([]DocHit, error) {
+	if err := e.ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch n := n.(type) {
+	case *Phrase:
+		return e.phrase(n)
+	case *Near:
+		return e.near(n)
+	case *Regex:
+		return e.regex(n)
+	case *Field:
+		return e.field(n), nil
+	case *Not:
+		kid, err := e.eval(n.Kid)
+		if err != nil {
+			return nil, err
+		}
+		return subtract(e.universe(), kid), nil
+	case *And:
+		return e.and(n)
+	case *Or:
+		var acc []DocHit
+		for i, k := range n.Kids {
+			l, err := e.eval(k)
+			if err != nil {
+				return nil, err
+			}
+			if i == 0 {
+				acc = l
+			} else {
+				acc = union(acc, l)
+			}
+		}
+		return acc, nil
+	}
+	return nil, fmt.Errorf("query: unknown node %T", n)
+}
+
+func (e *segEval) and(n *And) ([]DocHit, error) {
+	var pos []Node
+	var neg []Node
+	for _, k := range n.Kids {
+		if nk, ok := k.(*Not); ok {
+			neg = append(neg, nk.Kid)
+		} else {
+			pos = append(pos, k)
+		}
+	}
+	var acc []DocHit
+	if len(pos) == 0 {
+		acc = e.universe()
+	}
+	for i, k := range pos {
+		l, err := e.eval(k)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			acc = l
+		} else {
+			acc = intersect(acc, l)
+		}
+		if len(acc) == 0 {
+			return nil, nil
+		}
+	}
+	for _, k := range neg {
+		l, err := e.eval(k)
+		if err != nil {
+			return nil, err
+		}
+		acc = subtract(acc, l)
+	}
+	return acc, nil
+}
+
+func (e *segEval) field(f *Field) []DocHit {
+	g := e.seg
+	var out []DocHit
+	match := make([]int8, len(g.Strings)) // 0 unknown, 1 yes, -1 no
+	is := func(si uint32) bool {
+		if match[si] == 0 {
+			match[si] = -1
+			if strings.EqualFold(g.Strings[si], f.Value) {
+				match[si] = 1
+			}
+		}
+		return match[si] == 1
+	}
+	key, isMeta := strings.CutPrefix(f.Name, "meta.")
+	for d := e.lo; d < e.hi; d++ {
+		if !e.allowed(uint32(d)) {
+			continue
+		}
+		var ok bool
+		switch {
+		case f.Name == "source":
+			ok = is(g.Sources[d])
+		case f.Name == "lang":
+			ok = is(g.Langs[d])
+		case isMeta:
+			v, has := g.Meta(d, key)
+			ok = has && strings.EqualFold(v, f.Value)
+		}
+		if ok {
+			out = append(out, DocHit{Doc: uint32(d)})
+		}
+	}
+	return out
+}
+
+// slotLists are the postings of one phrase slot (several terms for a
+// prefix).
+type slotLists struct {
+	lists []*index.Postings
+	cur   []int // cursor per list
+	docs  []uint32
+}
+
+// loadSlot decodes the postings of every term the slot matches.
+func (e *segEval) loadSlot(s Slot) (*slotLists, error) {
+	g := e.seg
+	var lo, hi int
+	if s.Prefix {
+		lo, hi = g.PrefixRange(s.Tok)
+		if hi-lo > maxPrefixTerms {
+			return nil, fmt.Errorf("prefix %s* matches %d terms, more than %d: make it longer", s.Tok, hi-lo, maxPrefixTerms)
+		}
+	} else {
+		lo = g.Lookup(s.Tok)
+		hi = lo + 1
+		if lo < 0 {
+			return &slotLists{}, nil
+		}
+	}
+	sl := &slotLists{}
+	for t := lo; t < hi; t++ {
+		p := &index.Postings{}
+		if err := g.Postings(t, p); err != nil {
+			return nil, err
+		}
+		sl.lists = append(sl.lists, p)
+	}
+	sl.cur = make([]int, len(sl.lists))
+	if len(sl.lists) == 1 {
+		sl.docs = sl.lists[0].Docs
+	} else {
+		seen := map[uint32]bool{}
+		for _, p := range sl.lists {
+			for _, d := range p.Docs {
+				if !seen[d] {
+					seen[d] = true
+					sl.docs = append(sl.docs, d)
+				}
+			}
+		}
+		sort.Slice(sl.docs, func(a, b int) bool { return sl.docs[a] < sl.docs[b] })
+	}
+	return sl, nil
+}
+
+// positions appends the positions of doc d in every list of the slot, in
+// order. Calls must come with non-decreasing d.
+func (sl *slotLists) positions(d uint32, dst []uint32) ([]uint32, error) {
+	start := len(dst)
+	for i, p := range sl.lists {
+		j := sl.cur[i]
+		if j < len(p.Docs) && p.Docs[j] < d {
+			j += sort.Search(len(p.Docs)-j, func(k int) bool { return p.Docs[j+k] >= d })
+		}
+		sl.cur[i] = j
+		if j < len(p.Docs) && p.Docs[j] == d {
+			var err error
+			dst, err = p.Positions(j, dst)
+			if err != nil {
+				return dst, err
+			}
+		}
+	}
+	if len(sl.lists) > 1 {
+		s := dst[start:]
+		sort.Slice(s, func(a, b int) bool { return s[a] < s[b] })
+	}
+	return dst, nil
+}
+
+// freqOf returns the occurrences of d in the slot (cursor as positions).
+func (sl *slotLists) freqOf(d uint32) uint32 {
+	var n uint32
+	for i, p := range sl.lists {
+		j := sl.cur[i]
+		if j < len(p.Docs) && p.Docs[j] < d {
+			j += sort.Search(len(p.Docs)-j, func(k int) bool { return p.Docs[j+k] >= d })
+		}
+		sl.cur[i] = j
+		if j < len(p.Docs) && p.Docs[j] == d {
+			n += p.Freqs[j]
+		}
+	}
+	return n
+}
+
+// phraseDocs returns the candidate documents of a phrase (holding every
+// slot), in range and allowed, and the loaded slots.
+func (e *segEval) phraseDocs(p *Phrase) ([]uint32, []*slotLists, error) {
+	slots := make([]*slotLists, len(p.Slots))
+	for i, s := range p.Slots {
+		sl, err := e.loadSlot(s)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(sl.docs) == 0 {
+			return nil, nil, nil
+		}
+		slots[i] = sl
+	}
+	// Intersect, smallest list first.
+	order := make([]int, len(slots))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return len(slots[order[a]].docs) < len(slots[order[b]].docs) })
+	var cand []uint32
+	for _, d := range slots[order[0]].docs {
+		if int(d) >= e.lo && int(d) < e.hi && e.allowed(d) {
+			cand = append(cand, d)
+		}
+	}
+	for _, oi := range order[1:] {
+		cand = intersectDocs(cand, slots[oi].docs)
+		if len(cand) == 0 {
+			return nil, nil, nil
+		}
+	}
+	return cand, slots, nil
+}
+
+func (e *segEval) phrase(p *Phrase) ([]DocHit, error) {
+	cand, slots, err := e.phraseDocs(p)
+	if err != nil || len(cand) == 0 {
+		return nil, err
+	}
+	out := make([]DocHit, 0, len(cand))
+	if len(slots) == 1 && !p.TitleOnly {
+		for _, d := range cand {
+			out = append(out, DocHit{Doc: d, Hits: slots[0].freqOf(d)})
+		}
+		return out, nil
+	}
+	var starts []uint32
+	for k, d := range cand {
+		if k%1024 == 0 {
+			if err := e.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		starts, err = e.matchStarts(p, slots, d, starts[:0])
+		if err != nil {
+			return nil, err
+		}
+		if len(starts) > 0 {
+			out = append(out, DocHit{Doc: d, Hits: uint32(len(starts))})
+		}
+	}
+	return out, nil
+}
+
+// matchStarts appends the start positions of the phrase's non-overlapping
+// occurrences (leftmost first) in document d.
+func (e *segEval) matchStarts(p *Phrase, slots []*slotLists, d uint32, dst []uint32) ([]uint32, error) {
+	if len(e.scratch.pos) < len(slots) {
+		e.scratch.pos = make([][]uint32, len(slots))
+	}
+	for i, sl := range slots {
+		var err error
+		e.scratch.pos[i], err = sl.positions(d, e.scratch.pos[i][:0])
+		if err != nil {
+			return dst, err
+		}
+	}
+	k := uint32(len(slots))
+	titleEnd := e.seg.TitleToks[d]
+	idx := make([]int, len(slots)) // cursors, reset per doc
+	next := uint32(0)             // first position a new match may start at
+	for _, s := range e.scratch.pos[0] {
+		if s < next {
+			continue
+		}
+		if p.TitleOnly && s+k > titleEnd {
+			break
+		}
+		ok := true
+		for i := 1; i < len(slots) && ok; i++ {
+			want := s + uint32(i)
+			ps := e.scratch.pos[i]
+			j := idx[i]
+			for j < len(ps) && ps[j] < want {
+				j++
+			}
+			idx[i] = j
+			ok = j < len(ps) && ps[j] == want
+		}
+		if ok {
+			dst = append(dst, s)
+			next = s + k
+		}
+	}
+	return dst, nil
+}
+
+func (e *segEval) near(n *Near) ([]DocHit, error) {
+	ca, sa, err := e.phraseDocs(n.A)
+	if err != nil || len(ca) == 0 {
+		return nil, err
+	}
+	cb, sb, err := e.phraseDocs(n.B)
+	if err != nil || len(cb) == 0 {
+		return nil, err
+	}
+	cand := intersectDocs(ca, cb)
+	var out []DocHit
+	var as, bs []uint32
+	ka, kb := uint32(len(n.A.Slots)), uint32(len(n.B.Slots))
+	for _, d := range cand {
+		if as, err = e.matchStarts(n.A, sa, d, as[:0]); err != nil {
+			return nil, err
+		}
+		if bs, err = e.matchStarts(n.B, sb, d, bs[:0]); err != nil {
+			return nil, err
+		}
+		hits := nearHits(as, ka, bs, kb, uint32(n.N))
+		if hits > 0 {
+			out = append(out, DocHit{Doc: d, Hits: hits})
+		}
+	}
+	return out, nil
+}
+
+// nearHits counts the occurrences a (length ka) that have an occurrence b
+// (length kb) within n tokens: the later one starts at most n tokens after
+// the earlier one ends (adjacent = 1), or they overlap.
+func nearHits(as []uint32, ka uint32, bs []uint32, kb uint32, n uint32) uint32 {
+	var hits uint32
+	j := 0
+	for _, a := range as {
+		// b may start as early as a - kb - (n-1)
+		for j < len(bs) && int64(bs[j])+int64(kb)+int64(n)-1 < int64(a) {
+			j++
+		}
+		if j < len(bs) && int64(bs[j]) <= int64(a)+int64(ka)+int64(n)-1 {
+			hits++
+		}
+	}
+	return hits
+}
+
+// regex scans the stored text of every document in range.
+func (e *segEval) regex(r *Regex) ([]DocHit, error) {
+	var out []DocHit
+	g := e.seg
+	var raw []byte
+	last := -1
+	for d := e.lo; d < e.hi; d++ {
+		if d%256 == 0 {
+			if err := e.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if !e.allowed(uint32(d)) {
+			continue
+		}
+		b, off := g.DocBlock(d)
+		if b != last {
+			var err error
+			if raw, err = g.Block(b, raw); err != nil {
+				return nil, err
+			}
+			last = b
+		}
+		doc, err := g.DecodeDoc(raw, off, d)
+		if err != nil {
+			return nil, err
+		}
+		n := RegexHits(r, doc.Title) + RegexHits(r, doc.Text)
+		if n > 0 {
+			out = append(out, DocHit{Doc: uint32(d), Hits: uint32(n)})
+		}
+	}
+	return out, nil
+}
+
+// RegexHits counts the non-overlapping matches of r in the normalised
+// form of field.
+func RegexHits(r *Regex, field string) int {
+	if field == "" {
+		return 0
+	}
+	norm, _, _ := textnorm.Normalize(field)
+	return len(r.Re.FindAllStringIndex(norm, -1))
+}
+
+func intersectDocs(a, b []uint32) []uint32 {
+	out := a[:0:0]
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			// gallop in b
+			j += sort.Search(len(b)-j, func(k int) bool { return b[j+k] >= a[i] })
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+func intersect(a, b []DocHit) []DocHit {
+	var out []DocHit
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].Doc < b[j].Doc:
+			i++
+		case a[i].Doc > b[j].Doc:
+			j++
+		default:
+			out = append(out, DocHit{Doc: a[i].Doc, Hits: a[i].Hits + b[j].Hits})
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+func union(a, b []DocHit) []DocHit {
+	out := make([]DocHit, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j >= len(b) || (i < len(a) && a[i].Doc < b[j].Doc):
+			out = append(out, a[i])
+			i++
+		case i >= len(a) || b[j].Doc < a[i].Doc:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, DocHit{Doc: a[i].Doc, Hits: a[i].Hits + b[j].Hits})
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+func subtract(a, b []DocHit) []DocHit {
+	var out []DocHit
+	j := 0
+	for _, x := range a {
+		for j < len(b) && b[j].Doc < x.Doc {
+			j++
+		}
+		if j < len(b) && b[j].Doc == x.Doc {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}

@@ -1,0 +1,495 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tifa-project/tifa/internal/index"
+	"github.com/tifa-project/tifa/internal/store"
+)
+
+// Local answers queries from an embedded index snapshot. It is safe for
+// concurrent use while the snapshot is open.
+type Local struct {
+	Snap *store.Snapshot
+}
+
+var _ Searcher = (*Local)(nil)
+
+// ErrNotFound is returned by Doc for an unknown id.
+var ErrNotFound = errors.New("no such document")
+
+// match is one matching document anywhere in the snapshot.
+type match struct {
+	seg  int
+	doc  uint32
+	hits uint32
+	day  int32
+}
+
+// eval runs q over every segment.
+func (l *Local) eval(ctx context.Context, n Node, f Filter) ([]match, error) {
+	var out []match
+	for si, g := range l.Snap.Segments {
+		e, err := newSegEval(ctx, g, f)
+		if err != nil {
+			return nil, err
+		}
+		hits, err := e.eval(n)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hits {
+			out = append(out, match{seg: si, doc: h.Doc, hits: h.Hits, day: g.Dates[h.Doc]})
+		}
+	}
+	return out, nil
+}
+
+// Parse parses q, wrapping the error with the query for several-query calls.
+func parseAll(qs []string) ([]Node, error) {
+	nodes := make([]Node, len(qs))
+	for i, q := range qs {
+		n, err := Parse(q)
+		if err != nil {
+			return nil, err
+		}
+		nodes[i] = n
+	}
+	return nodes, nil
+}
+
+// Search returns the total number of matching documents and one page of
+// them, with a snippet around the first hit of each.
+func (l *Local) Search(ctx context.Context, r SearchRequest) (*SearchResult, error) {
+	n, err := Parse(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	if r.Limit <= 0 {
+		r.Limit = 20
+	}
+	ms, err := l.eval(ctx, n, r.Filter)
+	if err != nil {
+		return nil, err
+	}
+	scores := make([]float64, len(ms))
+	switch r.Sort {
+	case "", "newest", "oldest":
+		newest := r.Sort != "oldest"
+		sort.Slice(ms, func(a, b int) bool {
+			x, y := ms[a], ms[b]
+			if x.day != y.day {
+				if x.day == index.NoDate || y.day == index.NoDate {
+					return y.day == index.NoDate // undated last either way
+				}
+				return (x.day > y.day) == newest
+			}
+			return l.id(x) < l.id(y)
+		})
+	case "relevance":
+		scores = l.bm25(ms)
+		idx := make([]int, len(ms))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(a, b int) bool {
+			if scores[idx[a]] != scores[idx[b]] {
+				return scores[idx[a]] > scores[idx[b]]
+			}
+			return l.id(ms[idx[a]]) < l.id(ms[idx[b]])
+		})
+		sorted := make([]match, len(ms))
+		ss := make([]float64, len(ms))
+		for i, j := range idx {
+			sorted[i], ss[i] = ms[j], scores[j]
+		}
+		ms, scores = sorted, ss
+	default:
+		return nil, fmt.Errorf("unknown sort %q (want newest, oldest or relevance)", r.Sort)
+	}
+	res := &SearchResult{Total: len(ms), Hits: []SearchHit{}}
+	mt := NewMatcher(n)
+	for i := r.Offset; i < len(ms) && i < r.Offset+r.Limit; i++ {
+		m := ms[i]
+		g := l.Snap.Segments[m.seg]
+		d, err := g.Doc(int(m.doc))
+		if err != nil {
+			return nil, err
+		}
+		res.Hits = append(res.Hits, SearchHit{ID: d.ID, Date: d.Date, Source: d.Source, Title: d.Title,
+			Score: math.Round(scores[i]*1000) / 1000, Hits: int(m.hits), Snippet: snippet(mt, d.Text)})
+	}
+	return res, nil
+}
+
+func (l *Local) id(m match) string { return l.Snap.Segments[m.seg].ID(int(m.doc)) }
+
+// bm25 scores each match by Okapi BM25 (k1 1.2, b 0.75), taking the
+// query's hits in the document as the term frequency and its matching
+// documents as the document frequency.
+func (l *Local) bm25(ms []match) []float64 {
+	const k1, b = 1.2, 0.75
+	var N, toks float64
+	for _, g := range l.Snap.Segments {
+		for d := 0; d < g.N; d++ {
+			if !g.Deleted.Has(d) {
+				N++
+				toks += float64(g.TitleToks[d] + g.TextToks[d])
+			}
+		}
+	}
+	avg := toks / math.Max(N, 1)
+	df := float64(len(ms))
+	idf := math.Log(1 + (N-df+0.5)/(df+0.5))
+	out := make([]float64, len(ms))
+	for i, m := range ms {
+		g := l.Snap.Segments[m.seg]
+		dl := float64(g.TitleToks[m.doc] + g.TextToks[m.doc])
+		tf := float64(m.hits)
+		out[i] = idf * tf * (k1 + 1) / (tf + k1*(1-b+b*dl/math.Max(avg, 1)))
+	}
+	return out
+}
+
+// Marks around a hit in snippets.
+const (
+	MarkOpen  = "«"
+	MarkClose = "»"
+)
+
+// snippet returns about 160 characters of text around the first hit,
+// with the hit between « and »; the start of the text when nothing
+// matches there (a title-only hit).
+func snippet(mt *Matcher, text string) string {
+	sp := mt.Spans(text, false)
+	if len(sp) == 0 {
+		return flat(truncRunes(text, 160))
+	}
+	s := sp[0]
+	left := lastRunes(text[:s.Start], 70)
+	right := truncRunes(text[s.End:], 70)
+	prefix := ""
+	if len(left) < s.Start {
+		prefix = "…"
+	}
+	suffix := ""
+	if s.End+len(right) < len(text) {
+		suffix = "…"
+	}
+	return flat(prefix + left + MarkOpen + text[s.Start:s.End] + MarkClose + right + suffix)
+}
+
+// flat replaces line breaks and tabs by spaces.
+func flat(s string) string {
+	if !strings.ContainsAny(s, "\n\r\t") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// lastRunes returns the last n characters of s.
+func lastRunes(s string, n int) string {
+	i := len(s)
+	for k := 0; k < n && i > 0; k++ {
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	return s[i:]
+}
+
+// truncRunes returns the first n characters of s.
+func truncRunes(s string, n int) string {
+	i := 0
+	for k := 0; k < n && i < len(s); k++ {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i]
+}
+
+// Trend counts hits and matching documents of each query per bucket.
+func (l *Local) Trend(ctx context.Context, r TrendRequest) (*TrendResult, error) {
+	if r.By == "" {
+		r.By = "month"
+	}
+	bucketOf, err := Bucketer(r.By)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := parseAll(r.Queries)
+	if err != nil {
+		return nil, err
+	}
+	// The axis: every bucket from the first to the last dated document
+	// that passes the filter, with the corpus totals.
+	type tot struct{ docs, toks int64 }
+	totals := map[int32]*tot{}
+	minB, maxB := index.NoDate, index.NoDate
+	for _, g := range l.Snap.Segments {
+		e, err := newSegEval(ctx, g, r.Filter)
+		if err != nil {
+			return nil, err
+		}
+		lastDay, lastB := int32(-1<<31), int32(0)
+		var t *tot
+		for d := e.lo; d < e.hi; d++ {
+			day := g.Dates[d]
+			if day == index.NoDate {
+				break
+			}
+			if !e.allowed(uint32(d)) {
+				continue
+			}
+			if day != lastDay {
+				lastDay, lastB = day, bucketOf(day)
+				t = totals[lastB]
+				if t == nil {
+					t = &tot{}
+					totals[lastB] = t
+				}
+				if minB == index.NoDate || lastB < minB {
+					minB = lastB
+				}
+				if maxB == index.NoDate || lastB > maxB {
+					maxB = lastB
+				}
+			}
+			t.docs++
+			t.toks += int64(g.TitleToks[d]) + int64(g.TextToks[d])
+		}
+	}
+	var axis []int32
+	if minB != index.NoDate {
+		for b := minB; b <= maxB; b = nextBucket(r.By, b) {
+			axis = append(axis, b)
+		}
+	}
+	pos := make(map[int32]int, len(axis))
+	for i, b := range axis {
+		pos[b] = i
+	}
+	res := &TrendResult{By: r.By, Series: make([]Series, 0, len(nodes))}
+	for qi, n := range nodes {
+		ms, err := l.eval(ctx, n, r.Filter)
+		if err != nil {
+			return nil, err
+		}
+		s := Series{Query: r.Queries[qi], Buckets: make([]Bucket, len(axis))}
+		for i, b := range axis {
+			t := totals[b]
+			s.Buckets[i] = Bucket{Start: index.DayString(b)}
+			if t != nil {
+				s.Buckets[i].TotalDocs, s.Buckets[i].TotalTokens = t.docs, t.toks
+			}
+		}
+		first, last := index.NoDate, index.NoDate
+		for _, m := range ms {
+			if m.day == index.NoDate {
+				continue
+			}
+			bk := &s.Buckets[pos[bucketOf(m.day)]]
+			bk.Hits += int64(m.hits)
+			bk.Docs++
+			s.Hits += int64(m.hits)
+			s.Docs++
+			if first == index.NoDate || m.day < first {
+				first = m.day
+			}
+			if last == index.NoDate || m.day > last {
+				last = m.day
+			}
+		}
+		if first != index.NoDate {
+			f, la := index.DayString(first), index.DayString(last)
+			s.FirstSeen, s.LastSeen = &f, &la
+		}
+		res.Series = append(res.Series, s)
+	}
+	return res, nil
+}
+
+// Bucketer returns the function mapping a day to the first day of its
+// bucket: day, week (ISO, Monday), month, quarter or year.
+func Bucketer(by string) (func(int32) int32, error) {
+	civil := func(d int32) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+	day := func(t time.Time) int32 { return int32(t.Unix() / 86400) }
+	switch by {
+	case "day":
+		return func(d int32) int32 { return d }, nil
+	case "week":
+		// 1970-01-01 was a Thursday: Monday-based weeks start 3 days earlier.
+		return func(d int32) int32 { return d - ((d+3)%7+7)%7 }, nil
+	case "month":
+		return func(d int32) int32 {
+			t := civil(d)
+			return day(time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC))
+		}, nil
+	case "quarter":
+		return func(d int32) int32 {
+			t := civil(d)
+			m := (t.Month()-1)/3*3 + 1
+			return day(time.Date(t.Year(), m, 1, 0, 0, 0, 0, time.UTC))
+		}, nil
+	case "year":
+		return func(d int32) int32 {
+			return day(time.Date(civil(d).Year(), 1, 1, 0, 0, 0, 0, time.UTC))
+		}, nil
+	}
+	return nil, fmt.Errorf("unknown bucket %q (want day, week, month, quarter or year)", by)
+}
+
+// nextBucket returns the start of the bucket after the one starting at b.
+func nextBucket(by string, b int32) int32 {
+	t := time.Unix(int64(b)*86400, 0).UTC()
+	switch by {
+	case "day":
+		return b + 1
+	case "week":
+		return b + 7
+	case "month":
+		t = t.AddDate(0, 1, 0)
+	case "quarter":
+		t = t.AddDate(0, 3, 0)
+	default:
+		t = t.AddDate(1, 0, 0)
+	}
+	return int32(t.Unix() / 86400)
+}
+
+// KWIC returns every hit's total and the first Limit hits in context,
+// oldest document first (undated last), title before text.
+func (l *Local) KWIC(ctx context.Context, r KWICRequest) (*KWICResult, error) {
+	n, err := Parse(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	if r.Width <= 0 {
+		r.Width = 60
+	}
+	if r.Limit <= 0 {
+		r.Limit = 100
+	}
+	ms, err := l.eval(ctx, n, r.Filter)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(ms, func(a, b int) bool {
+		if ms[a].day != ms[b].day {
+			return ms[a].day < ms[b].day
+		}
+		return l.id(ms[a]) < l.id(ms[b])
+	})
+	res := &KWICResult{Lines: []KWICLine{}}
+	for _, m := range ms {
+		res.Total += int(m.hits)
+	}
+	mt := NewMatcher(n)
+	var raw []byte
+	lastSeg, lastBlock := -1, -1
+	for _, m := range ms {
+		if len(res.Lines) >= r.Limit {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		g := l.Snap.Segments[m.seg]
+		b, off := g.DocBlock(int(m.doc))
+		if m.seg != lastSeg || b != lastBlock {
+			if raw, err = g.Block(b, raw); err != nil {
+				return nil, err
+			}
+			lastSeg, lastBlock = m.seg, b
+		}
+		d, err := g.DecodeDoc(raw, off, int(m.doc))
+		if err != nil {
+			return nil, err
+		}
+		for fi, field := range []string{d.Title, d.Text} {
+			for _, s := range mt.Spans(field, fi == 0) {
+				if len(res.Lines) >= r.Limit {
+					break
+				}
+				res.Lines = append(res.Lines, KWICLine{ID: d.ID, Date: d.Date, Source: d.Source,
+					Left:  flat(lastRunes(field[:s.Start], r.Width)),
+					Match: flat(field[s.Start:s.End]),
+					Right: flat(truncRunes(field[s.End:], r.Width))})
+			}
+		}
+	}
+	return res, nil
+}
+
+// Stats describes the documents that pass the filter.
+func (l *Local) Stats(ctx context.Context, f Filter) (*Stats, error) {
+	st := &Stats{Sources: map[string]int{}, Langs: map[string]int{}, IndexBytes: l.Snap.Bytes(), Segments: len(l.Snap.Segments)}
+	first, last := index.NoDate, index.NoDate
+	for _, g := range l.Snap.Segments {
+		e, err := newSegEval(ctx, g, f)
+		if err != nil {
+			return nil, err
+		}
+		for d := e.lo; d < e.hi; d++ {
+			if !e.allowed(uint32(d)) {
+				continue
+			}
+			st.Docs++
+			st.Sources[g.Strings[g.Sources[d]]]++
+			st.Langs[g.Strings[g.Langs[d]]]++
+			st.Tokens += int64(g.TitleToks[d]) + int64(g.TextToks[d])
+			day := g.Dates[d]
+			if day == index.NoDate {
+				st.Undated++
+				continue
+			}
+			if first == index.NoDate || day < first {
+				first = day
+			}
+			if last == index.NoDate || day > last {
+				last = day
+			}
+		}
+	}
+	if first != index.NoDate {
+		a, b := index.DayString(first), index.DayString(last)
+		st.FirstDate, st.LastDate = &a, &b
+	}
+	return st, nil
+}
+
+// Doc returns the document with this id, with the hits of query (if not
+// empty) marked.
+func (l *Local) Doc(ctx context.Context, id, q string) (*DocResult, error) {
+	g, i, ok := l.Snap.Find(id)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, id)
+	}
+	d, err := g.Doc(i)
+	if err != nil {
+		return nil, err
+	}
+	res := &DocResult{ID: d.ID, Date: d.Date, Source: d.Source, Title: d.Title, Text: d.Text, Lang: d.Lang, URL: d.URL, Meta: d.Meta,
+		TitleHits: []Span{}, TextHits: []Span{}}
+	if q != "" {
+		n, err := Parse(q)
+		if err != nil {
+			return nil, err
+		}
+		mt := NewMatcher(n)
+		res.TitleHits = append(res.TitleHits, mt.Spans(d.Title, true)...)
+		res.TextHits = append(res.TextHits, mt.Spans(d.Text, false)...)
+	}
+	return res, nil
+}
