@@ -56,16 +56,17 @@ const (
 	headerLen = 16
 	footerLen = 24
 
-	// FieldGap separates the positions of title and text tokens.
-	FieldGap = 1 << 12
-	// MaxNear is the largest distance NEAR/n accepts; it is below FieldGap
-	// so that NEAR never pairs a title token with a text token.
+	// FieldGap separates the positions of title and text tokens: one unused
+	// position, so that no phrase spans the two fields. NEAR compares the
+	// field of each side itself.
+	FieldGap = 1
+	// MaxNear is the largest distance NEAR/n accepts.
 	MaxNear = 1000
 
 	// NoDate is the date of an undated document: after every real date.
 	NoDate = int32(0x7FFFFFFF)
 
-	storeBlockSize = 64 << 10
+	storeBlockSize = 128 << 10
 )
 
 // Section kinds in the TOC.

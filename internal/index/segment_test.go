@@ -62,9 +62,8 @@ func TestSegment_RoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []uint32{0, FieldGap + 4 + 2, FieldGap + 4 + 7}
 	// title 共同富裕 = 0..3; text 扎实推动共同富裕。共同富裕 → 共 at 4 and 8
-	want = []uint32{0, 4 + FieldGap + 4, 4 + FieldGap + 8}
+	want := []uint32{0, 4 + FieldGap + 4, 4 + FieldGap + 8}
 	for i := range want {
 		if i >= len(pos) || pos[i] != want[i] {
 			t.Fatalf("positions %v, want %v", pos, want)

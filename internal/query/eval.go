@@ -423,7 +423,7 @@ func (e *segEval) near(n *Near) ([]DocHit, error) {
 		if bs, err = e.matchStarts(n.B, sb, d, bs[:0]); err != nil {
 			return nil, err
 		}
-		hits := nearHits(as, ka, bs, kb, uint32(n.N))
+		hits := nearHits(as, ka, bs, kb, uint32(n.N), e.seg.TitleToks[d])
 		if hits > 0 {
 			out = append(out, DocHit{Doc: d, Hits: hits})
 		}
@@ -432,9 +432,20 @@ func (e *segEval) near(n *Near) ([]DocHit, error) {
 }
 
 // nearHits counts the occurrences a (length ka) that have an occurrence b
-// (length kb) within n tokens: the later one starts at most n tokens after
-// the earlier one ends (adjacent = 1), or they overlap.
-func nearHits(as []uint32, ka uint32, bs []uint32, kb uint32, n uint32) uint32 {
+// (length kb) within n tokens in the same field: the later one starts at
+// most n tokens after the earlier one ends (adjacent = 1), or they overlap.
+// Positions below titleEnd are the title's, the others the text's.
+func nearHits(as []uint32, ka uint32, bs []uint32, kb uint32, n uint32, titleEnd uint32) uint32 {
+	split := func(ps []uint32) ([]uint32, []uint32) {
+		i := sort.Search(len(ps), func(i int) bool { return ps[i] >= titleEnd })
+		return ps[:i], ps[i:]
+	}
+	at, ax := split(as)
+	bt, bx := split(bs)
+	return nearField(at, ka, bt, kb, n) + nearField(ax, ka, bx, kb, n)
+}
+
+func nearField(as []uint32, ka uint32, bs []uint32, kb uint32, n uint32) uint32 {
 	var hits uint32
 	j := 0
 	for _, a := range as {

@@ -186,17 +186,26 @@ func snippet(mt *Matcher, text string) string {
 	return flat(prefix + left + MarkOpen + text[s.Start:s.End] + MarkClose + right + suffix)
 }
 
-// flat replaces line breaks and tabs by spaces.
+// flat turns each run of white space (line and paragraph breaks, tabs)
+// into one space, so that a context reads as one line.
 func flat(s string) string {
-	if !strings.ContainsAny(s, "\n\r\t") {
+	if !strings.ContainsAny(s, "\n\r\t") && !strings.Contains(s, "  ") {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if r == '\n' || r == '\r' || r == '\t' || r == ' ' {
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
 		}
-		return r
-	}, s)
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // lastRunes returns the last n characters of s.

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tifa-project/tifa/internal/index"
+	"github.com/tifa-project/tifa/internal/query"
+	"github.com/tifa-project/tifa/internal/store"
+)
+
+// globals are the flags every command shares.
+type globals struct {
+	index string
+}
+
+func newRoot() *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "tifa",
+		Short: "Exact phrase counts, trends and contexts over dated news corpora",
+		Long: `tifa studies official discourse in news corpora. It ingests dated articles
+(JSON Lines, dated text files, CSV/TSV, HTML, Reuters SGML) into an embedded
+index and answers exact questions: how often a formulation appears per month,
+where, and in which sentences — in Chinese and English alike, without a word
+segmenter. Chinese phrase search is exact substring search.
+
+The index is a directory: --index DIR, else $TIFA_INDEX, else ./tifa-index.`,
+		Example: `  tifa ingest examples/
+  tifa trend 共同富裕 "common prosperity" --by quarter
+  tifa search '"dynamic clearing" AND NOT title:zero' --limit 5
+  tifa kwic 动态清零 --from 2022-01-01 --to 2022-12-31
+  tifa stats --json`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	def := os.Getenv("TIFA_INDEX")
+	if def == "" {
+		def = "tifa-index"
+	}
+	root.PersistentFlags().StringVar(&g.index, "index", def, "index directory (default $TIFA_INDEX, else ./tifa-index)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{exitUsage, fmt.Errorf("%v (see tifa %s --help)", err, c.Name())}
+	})
+	root.AddCommand(newIngest(g), newSearch(g), newTrend(g), newKWIC(g), newStats(g), newCheck(g))
+	return root
+}
+
+// openIndex opens the committed index for reading.
+func (g *globals) openIndex() (*store.Snapshot, error) {
+	s, err := store.Open(g.index)
+	if err != nil {
+		return nil, &exitError{exitIndex, err}
+	}
+	return s, nil
+}
+
+// readErr maps an error of a reading command to its exit status.
+func readErr(err error) error {
+	var pe *query.ParseError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &pe):
+		return &exitError{exitUsage, fmt.Errorf("%w\n  %s\n  %*s", err, pe.Query, pe.Col, "^")}
+	case errors.Is(err, index.ErrCorrupt), errors.Is(err, index.ErrNewerVersion), errors.Is(err, store.ErrNoIndex):
+		return &exitError{exitIndex, err}
+	}
+	return &exitError{exitUsage, err}
+}

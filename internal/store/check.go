@@ -1,0 +1,48 @@
+package store
+
+import (
+	"fmt"
+
+	"github.com/tifa-project/tifa/internal/index"
+)
+
+// CheckReport summarises a successful Check.
+type CheckReport struct {
+	Segments int
+	Docs     int   // documents in segments
+	Live     int   // not deleted
+	Bytes    int64 // bytes verified
+}
+
+// Check verifies the whole index in dir: the manifest, every segment in
+// full (index.Segment.Check), every deletion file, and that no id is live
+// in two segments. It returns the first problem found, naming the file.
+func Check(dir string) (CheckReport, error) {
+	var rep CheckReport
+	snap, err := Open(dir)
+	if err != nil {
+		return rep, err
+	}
+	defer snap.Close()
+	seen := map[string]string{}
+	for i, g := range snap.Segments {
+		if err := g.Check(); err != nil {
+			return rep, err
+		}
+		rep.Segments++
+		rep.Docs += g.N
+		rep.Live += g.Live
+		rep.Bytes += snap.Manifest.Segments[i].Bytes
+		for d := 0; d < g.N; d++ {
+			if g.Deleted.Has(d) {
+				continue
+			}
+			id := g.ID(d)
+			if prev, dup := seen[id]; dup {
+				return rep, &index.CorruptError{Path: g.Path, Part: "index", Reason: fmt.Sprintf("id %q is live here and in %s", id, prev)}
+			}
+			seen[id] = g.Path
+		}
+	}
+	return rep, nil
+}
