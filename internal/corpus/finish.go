@@ -27,8 +27,11 @@ func (c *config) finish(d *Document, fileID string) error {
 		return err
 	}
 	d.Date = date
-	if d.Title == "" && d.Text == "" {
-		return reject(ErrNotDocument, "no title or text")
+	if d.Title == "" && d.Text == "" && d.ID == "" {
+		// A record with an id but no words is kept (real corpora have
+		// them: stories whose transcript is missing); one with neither has
+		// nothing to index and nothing to name it by.
+		return reject(ErrNotDocument, "no id, title or text")
 	}
 	if d.Source == "" {
 		d.Source = cleanField(c.Source)
