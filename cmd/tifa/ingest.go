@@ -113,6 +113,7 @@ func runIngest(cmd *cobra.Command, g *globals, f *ingestFlags, paths []string) e
 	}
 	start := time.Now()
 	var rejected, undated int
+	var textBytes int64
 	errStrict := errors.New("strict")
 	err = corpus.Walk(ctx, paths, copt, func(r corpus.Record) error {
 		if r.Err != nil {
@@ -129,6 +130,7 @@ func runIngest(cmd *cobra.Command, g *globals, f *ingestFlags, paths []string) e
 		if r.Doc.Date == "" {
 			undated++
 		}
+		textBytes += int64(len(r.Doc.Title) + len(r.Doc.Text))
 		given.Add(1)
 		if _, err := w.Add(r.Doc); err != nil {
 			return err
@@ -137,7 +139,7 @@ func runIngest(cmd *cobra.Command, g *globals, f *ingestFlags, paths []string) e
 			n := given.Load()
 			if n%256 == 0 {
 				secs := time.Since(start).Seconds()
-				bar.Describe(fmt.Sprintf("%d docs, %.0f docs/s", n, float64(n)/secs))
+				bar.Describe(fmt.Sprintf("%d docs, %.0f docs/s, %.1f MB/s of text", n, float64(n)/secs, float64(textBytes)/1e6/secs))
 				bar.Set64(read.Load())
 			}
 		}
@@ -169,8 +171,7 @@ func runIngest(cmd *cobra.Command, g *globals, f *ingestFlags, paths []string) e
 	st := w.Stats()
 	if !f.quiet {
 		secs := time.Since(start).Seconds()
-		mb := float64(read.Load()) / (1 << 20)
-		summary(os.Stderr, st, rejected, undated, secs, mb)
+		summary(os.Stderr, st, rejected, undated, secs, float64(read.Load())/1e6, float64(textBytes)/1e6)
 	}
 	if rejected > 0 {
 		return &exitError{exitRejected, nil}
@@ -178,9 +179,9 @@ func runIngest(cmd *cobra.Command, g *globals, f *ingestFlags, paths []string) e
 	return nil
 }
 
-func summary(w io.Writer, st store.Stats, rejected, undated int, secs, mb float64) {
-	fmt.Fprintf(w, "added %d, replaced %d, unchanged %d, rejected %d, undated %d — %.1f s, %.1f MB read (%.1f MB/s)\n",
-		st.Added, st.Replaced, st.Unchanged, rejected, undated, secs, mb, mb/max(secs, 1e-9))
+func summary(w io.Writer, st store.Stats, rejected, undated int, secs, readMB, textMB float64) {
+	fmt.Fprintf(w, "added %d, replaced %d, unchanged %d, rejected %d, undated %d\n", st.Added, st.Replaced, st.Unchanged, rejected, undated)
+	fmt.Fprintf(w, "%.1f s: %.1f MB of text (%.1f MB/s) from %.1f MB of input\n", secs, textMB, textMB/max(secs, 1e-9), readMB)
 }
 
 func openWriterErr(err error) error {

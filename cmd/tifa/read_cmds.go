@@ -64,7 +64,7 @@ every matching document; --limit and --offset page through them.`,
 				if date == "" {
 					date = "undated   "
 				}
-				fmt.Fprintf(out, "\n%s  %s  %s  (%d hits)  %s\n", date, h.Source, h.Title, h.Hits, h.ID)
+				fmt.Fprintf(out, "\n%s  %s  %s  (%s)  %s\n", date, h.Source, h.Title, plural(h.Hits, "hit"), h.ID)
 				fmt.Fprintf(out, "    %s\n", marks(h.Snippet, tty))
 			}
 			return nil
@@ -126,6 +126,13 @@ documents are left out.`,
 	rf.add(c)
 	c.Flags().StringVar(&by, "by", "month", "bucket: day, week, month, quarter or year")
 	return c
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

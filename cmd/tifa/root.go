@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -65,7 +66,11 @@ func readErr(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &pe):
-		return &exitError{exitUsage, fmt.Errorf("%w\n  %s\n  %*s", err, pe.Query, pe.Col, "^")}
+		// The caret stands under the offending character, counting display
+		// columns (a CJK character takes two).
+		rs := []rune(pe.Query)
+		col := min(max(pe.Col-1, 0), len(rs))
+		return &exitError{exitUsage, fmt.Errorf("%w\n  %s\n  %s^", err, pe.Query, strings.Repeat(" ", width(string(rs[:col]))))}
 	case errors.Is(err, index.ErrCorrupt), errors.Is(err, index.ErrNewerVersion), errors.Is(err, store.ErrNoIndex):
 		return &exitError{exitIndex, err}
 	}

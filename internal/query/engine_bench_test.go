@@ -1,0 +1,128 @@
+package query
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/tifa-project/tifa/internal/corpus"
+	"github.com/tifa-project/tifa/internal/store"
+)
+
+const xwlbPath = sharedCorpora + "/cctv-xwlb-zh/docs.jsonl.gz"
+
+var (
+	benchOnce sync.Once
+	benchL    *Local
+	benchErr  error
+)
+
+// benchIndex builds (once per process) an index of the XWLB corpus.
+func benchIndex(b *testing.B) *Local {
+	if _, err := os.Stat(xwlbPath); err != nil {
+		b.Skipf("XWLB corpus not found at %s", xwlbPath)
+	}
+	benchOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "tifa-bench-")
+		if err != nil {
+			benchErr = err
+			return
+		}
+		w, err := store.OpenWriter(dir, store.Options{AutoCommit: true})
+		if err != nil {
+			benchErr = err
+			return
+		}
+		benchErr = corpus.Walk(context.Background(), []string{xwlbPath}, corpus.Options{}, func(r corpus.Record) error {
+			if r.Err != nil {
+				return r.Err
+			}
+			_, err := w.Add(r.Doc)
+			return err
+		})
+		if benchErr == nil {
+			benchErr = w.Commit()
+		}
+		if benchErr == nil {
+			_, benchErr = w.Compact(context.Background())
+		}
+		w.Close()
+		if benchErr != nil {
+			return
+		}
+		snap, err := store.Open(dir)
+		if err != nil {
+			benchErr = err
+			return
+		}
+		// The files stay mapped; the directory is removed when the
+		// process ends is not guaranteed, so remove the names now.
+		os.RemoveAll(dir)
+		benchL = &Local{Snap: snap}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchL
+}
+
+// Phrases of three frequencies in XWLB: rare (about 120 documents),
+// medium (a few thousand) and very common (most documents).
+var benchPhrases = []struct{ name, q string }{
+	{"rare", "动态清零"},
+	{"medium", "共同富裕"},
+	{"common", "的"},
+	{"common2", "中国"},
+}
+
+func BenchmarkTrend(b *testing.B) {
+	l := benchIndex(b)
+	for _, p := range benchPhrases {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := l.Trend(context.Background(), TrendRequest{Queries: []string{p.q}, By: "month"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	l := benchIndex(b)
+	for _, p := range benchPhrases {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := l.Search(context.Background(), SearchRequest{Query: p.q, Limit: 20,
+					Filter: Filter{From: "2020-01-01", To: "2024-12-31"}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("and", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if _, err := l.Search(context.Background(), SearchRequest{Query: "共同富裕 AND 高质量发展", Limit: 20}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkKWIC(b *testing.B) {
+	l := benchIndex(b)
+	for _, p := range benchPhrases {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := l.KWIC(context.Background(), KWICRequest{Query: p.q, Width: 60, Limit: 1000}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
