@@ -60,15 +60,17 @@ func TestKill_Ingest(t *testing.T) {
 
 	var (
 		kills, runs, checks, verified int
+		mergeKills                    int // kills of runs started with everything acknowledged
 		midMerge, mergedBeforeKill    int
 		round                         int
 		dir                           string
 		acked                         int // documents of the last acknowledged commit
+		mergeRuns                     int // runs of this round after everything was acknowledged
 	)
 	newRound := func() {
 		round++
 		dir = filepath.Join(tmp, fmt.Sprintf("index-%d", round))
-		acked = 0
+		acked, mergeRuns = 0, 0
 	}
 	newRound()
 	for kills < minKills && runs < maxRuns {
@@ -100,7 +102,7 @@ func TestKill_Ingest(t *testing.T) {
 		var delay time.Duration
 		switch {
 		case merging:
-			delay = time.Duration(rng.IntN(400)) * time.Millisecond
+			delay = time.Duration(rng.IntN(250)) * time.Millisecond
 		case rng.IntN(3) > 0:
 			afterLines = 1 + rng.IntN(6)
 			delay = time.Duration(rng.IntN(20)) * time.Millisecond
@@ -149,12 +151,13 @@ func TestKill_Ingest(t *testing.T) {
 		if killed {
 			kills++
 			if merging {
+				mergeKills++
 				gen1, files1 := manifestState(t, dir)
 				switch {
 				case gen1 != gen0:
 					mergedBeforeKill++
 				case slices.ContainsFunc(files1, func(f string) bool { return !slices.Contains(files0, f) }):
-					midMerge++ // merged segments written, not yet installed
+					midMerge++ // merged segment written, not yet installed
 				}
 			}
 		}
@@ -169,12 +172,14 @@ func TestKill_Ingest(t *testing.T) {
 			checks++
 			verified += verifyAcked(t, dir, docs[:acked], hashes, rng)
 		}
-		if merging && (!killed || rng.IntN(4) == 0) {
-			newRound() // merged to the end, or enough merging kills: start again
+		if merging {
+			if mergeRuns++; mergeRuns == 4 {
+				newRound()
+			}
 		}
 	}
-	t.Logf("%d runs, %d killed (%d while merging segments with output on disk, %d after a merge was installed), %d rounds; %d checks; %d acknowledged documents verified in total",
-		runs, kills, midMerge, mergedBeforeKill, round, checks, verified)
+	t.Logf("%d runs, %d killed, %d of them after the last commit (%d with a merged segment on disk not yet installed, %d after the merge was installed); %d rounds; %d checks; %d acknowledged documents verified in total",
+		runs, kills, mergeKills, midMerge, mergedBeforeKill, round, checks, verified)
 	if kills < minKills {
 		t.Errorf("only %d of %d runs were killed before they ended", kills, runs)
 	}
@@ -203,7 +208,7 @@ func readCommits(r interface{ Read([]byte) (int, error) }, ch chan<- int) {
 // when there is none) and the segment files on disk.
 func manifestState(t *testing.T, dir string) (uint64, []string) {
 	t.Helper()
-	segs, _ := filepath.Glob(filepath.Join(dir, "*.seg"))
+	segs, _ := filepath.Glob(filepath.Join(dir, "*.seg*"))
 	s, err := store.Open(dir)
 	if err != nil {
 		return 0, segs
@@ -212,8 +217,9 @@ func manifestState(t *testing.T, dir string) (uint64, []string) {
 	return s.Manifest.Generation, segs
 }
 
-// verifyAcked checks that every document of acked is live in dir with its
-// content hash, and reads a few of them in full. It returns len(acked).
+// verifyAcked checks with Snapshot.Find that every document of acked is
+// live in dir with its content hash, and reads ten of them in full. It
+// returns len(acked).
 func verifyAcked(t *testing.T, dir string, acked []corpus.Document, hashes map[string]uint64, rng *rand.Rand) int {
 	t.Helper()
 	s, err := store.Open(dir)
@@ -221,24 +227,16 @@ func verifyAcked(t *testing.T, dir string, acked []corpus.Document, hashes map[s
 		t.Fatalf("store.Open after a kill: %v", err)
 	}
 	defer s.Close()
-	live := map[string]uint64{}
-	for _, g := range s.Segments {
-		for d := 0; d < g.N; d++ {
-			if !g.Deleted.Has(d) {
-				live[g.ID(d)] = g.Hashes[d]
-			}
-		}
-	}
 	missing := 0
 	for _, d := range acked {
-		h, ok := live[d.ID]
+		g, i, ok := s.Find(d.ID)
 		switch {
 		case !ok:
 			if missing++; missing <= 5 {
 				t.Errorf("%s: acknowledged document %s (of the first %d) is missing", dir, d.ID, len(acked))
 			}
-		case h != hashes[d.ID]:
-			t.Errorf("%s: document %s has content hash %x, want %x", dir, d.ID, h, hashes[d.ID])
+		case g.Hashes[i] != hashes[d.ID]:
+			t.Errorf("%s: document %s has content hash %x, want %x", dir, d.ID, g.Hashes[i], hashes[d.ID])
 		}
 	}
 	if missing > 0 {

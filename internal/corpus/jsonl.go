@@ -32,7 +32,7 @@ func readJSONL(in *input) error {
 			continue
 		}
 		var d Document
-		if err := p.parse(line, &d); err != nil {
+		if err = p.parse(line, &d); err != nil {
 			err = in.reject(lr.line, err)
 		} else {
 			err = in.doc(lr.line, &d)

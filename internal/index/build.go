@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -119,6 +120,7 @@ func (b *Builder) Write(w io.Writer) (Info, error) {
 	}()
 
 	terms := map[string]*termAcc{}
+	cjk := make([]*termAcc, cjkHi-cjkLo+1)
 	titleToks := make([]uint32, len(b.docs))
 	textToks := make([]uint32, len(b.docs))
 	var tk textnorm.Tokenizer
@@ -128,10 +130,24 @@ func (b *Builder) Write(w io.Writer) (Info, error) {
 		doc := uint32(i)
 		pos := uint32(0)
 		add := func(tok []byte, _, _ int) {
-			acc := terms[string(tok)]
+			var acc *termAcc
+			// Most tokens of Chinese text are one CJK character: look
+			// those up in an array instead of the map.
+			if len(tok) == 3 && tok[0] >= 0xE3 && tok[0] <= 0xE9 {
+				r, _ := utf8.DecodeRune(tok)
+				if r >= cjkLo && r <= cjkHi {
+					if acc = cjk[r-cjkLo]; acc == nil {
+						acc = &termAcc{}
+						cjk[r-cjkLo] = acc
+						terms[string(tok)] = acc
+					}
+				}
+			}
 			if acc == nil {
-				acc = &termAcc{}
-				terms[string(tok)] = acc
+				if acc = terms[string(tok)]; acc == nil {
+					acc = &termAcc{}
+					terms[string(tok)] = acc
+				}
 			}
 			if n := len(acc.docs); n == 0 || acc.docs[n-1] != doc {
 				acc.docs = append(acc.docs, doc)
@@ -178,11 +194,11 @@ func (b *Builder) Write(w io.Writer) (Info, error) {
 	}
 	sort.Strings(keys)
 	type dictEntry struct {
-		off     uint64
-		len     uint32
-		crc     uint32
-		df      uint32
-		cf      uint64
+		off uint64
+		len uint32
+		crc uint32
+		df  uint32
+		cf  uint64
 	}
 	dict := make([]dictEntry, len(keys))
 	sw.begin(secPostings)
@@ -322,6 +338,9 @@ func (b *Builder) Write(w io.Writer) (Info, error) {
 	return info, nil
 }
 
+// The CJK range whose one-character terms the builder keeps in an array.
+const cjkLo, cjkHi = 0x3400, 0x9FFF
+
 type blockEntry struct {
 	off    uint64
 	clen   uint32
@@ -418,13 +437,13 @@ type tocEntry struct {
 // safe for one goroutine at a time; the store goroutine writes while the
 // tokenizer only reads its own data.
 type secWriter struct {
-	w      *bufio.Writer
-	off    int64
-	start  int64
-	crc    uint32
-	cur    uint32
-	toc    []tocEntry
-	err    error
+	w       *bufio.Writer
+	off     int64
+	start   int64
+	crc     uint32
+	cur     uint32
+	toc     []tocEntry
+	err     error
 	scratch [8]byte
 }
 

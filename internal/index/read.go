@@ -113,6 +113,9 @@ func (s *Segment) load() error {
 		}
 		return corrupt(s.Path, "header", "unknown format version %d", v)
 	}
+	if f := binary.LittleEndian.Uint32(d[12:]); f != 0 {
+		return corrupt(s.Path, "header", "unknown flags %#x", f)
+	}
 	foot := d[len(d)-footerLen:]
 	if string(foot[16:]) != endMagic {
 		return corrupt(s.Path, "footer", "bad end magic (file truncated or overwritten)")
@@ -361,7 +364,7 @@ func (s *Segment) Postings(i int, p *Postings) error {
 		return bad("bad length")
 	}
 	lf, k2 := binary.Uvarint(raw[k1:])
-	if k2 <= 0 || ld+lf > uint64(len(raw)-k1-k2) {
+	if rest := uint64(len(raw) - k1 - k2); k2 <= 0 || ld > rest || lf > rest-ld {
 		return bad("bad length")
 	}
 	hdr := k1 + k2
@@ -562,7 +565,9 @@ func (r *reader) u64() uint64 {
 func (r *reader) u32s(n int) []uint32 {
 	raw := r.take(4 * n)
 	if raw == nil {
-		return make([]uint32, n)
+		// r.bad is set; callers check it before use. Allocating n
+		// here would let a corrupt count ask for gigabytes.
+		return nil
 	}
 	out := make([]uint32, n)
 	for i := range out {
@@ -600,7 +605,7 @@ func (r *reader) stringTable(n int) ([]uint32, []byte) {
 	if n < 0 {
 		n = int(r.u32())
 	}
-	if n < 0 || uint64(n+1)*4 > uint64(r.left()) {
+	if r.bad || n < 0 || uint64(n+1)*4 > uint64(r.left()) {
 		r.bad = true
 		return []uint32{0}, nil
 	}

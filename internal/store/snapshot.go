@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -40,6 +41,10 @@ func Open(dir string) (*Snapshot, error) {
 			return nil, err
 		}
 	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) { // still missing: not a concurrent merge
+		return nil, &index.CorruptError{Path: pe.Path, Part: "index", Reason: "file named by the MANIFEST is missing"}
+	}
 	return nil, err
 }
 
@@ -60,6 +65,15 @@ func openOnce(dir string) (*Snapshot, error) {
 		if seg.N != sm.Docs {
 			s.Close()
 			return nil, &index.CorruptError{Path: seg.Path, Part: "segment", Reason: fmt.Sprintf("%d documents, manifest says %d", seg.N, sm.Docs)}
+		}
+		// The size tells apart segments of equal document counts (files
+		// renamed or copied over each other).
+		if fi, err := os.Stat(seg.Path); err != nil || fi.Size() != sm.Bytes {
+			s.Close()
+			if err != nil {
+				return nil, err
+			}
+			return nil, &index.CorruptError{Path: seg.Path, Part: "segment", Reason: fmt.Sprintf("%d bytes, manifest says %d", fi.Size(), sm.Bytes)}
 		}
 		if sm.DeletedFile != "" {
 			v.Deleted, err = readDeletes(dir, sm.DeletedFile, seg.N)

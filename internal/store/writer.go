@@ -521,17 +521,19 @@ func (w *Writer) mergePlan() []int {
 		}
 		sort.Slice(order, func(a, b int) bool { return w.segs[order[a]].meta.Bytes < w.segs[order[b]].meta.Bytes })
 		var sum int64
-		n := 0
+		var group []int
 		for _, i := range order {
 			sum += w.segs[i].meta.Bytes
-			if n >= 2 && sum > w.opt.SegmentBytes/2 {
+			if sum > w.opt.SegmentBytes { // the group must fit one segment
 				break
 			}
-			if !chosen[i] {
+			group = append(group, i)
+		}
+		for _, i := range group {
+			if len(group) >= 2 && !chosen[i] { // one segment alone is no merge
 				pick = append(pick, i)
 				chosen[i] = true
 			}
-			n++
 		}
 	}
 	sort.Ints(pick)
