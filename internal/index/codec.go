@@ -183,6 +183,31 @@ func (r *packedReader) get(i int) (uint32, bool) {
 	return r.blk[i%blockLen], true
 }
 
+// appendRange appends values [i, i+n) to dst; ok is false if the stream
+// is malformed or the range is outside it.
+func (r *packedReader) appendRange(dst []uint32, i, n int) ([]uint32, bool) {
+	if i < 0 || n < 0 || i+n > r.n {
+		return dst, false
+	}
+	for n > 0 {
+		if _, ok := r.get(i); !ok { // loads the block (or tail) holding i
+			return dst, false
+		}
+		var src []uint32
+		full := r.n / blockLen
+		if b := i / blockLen; b >= full {
+			src = r.tail[i-full*blockLen:]
+		} else {
+			src = r.blk[i%blockLen:]
+		}
+		k := min(n, len(src))
+		dst = append(dst, src[:k]...)
+		i += k
+		n -= k
+	}
+	return dst, true
+}
+
 // skipTo returns the byte offset of block b.
 func (r *packedReader) skipTo(b int) (int, bool) {
 	if b < r.nextIdx {

@@ -428,17 +428,20 @@ type Postings struct {
 // Calls are fastest with non-decreasing j.
 func (p *Postings) Positions(j int, dst []uint32) ([]uint32, error) {
 	start, n := int(p.Cum[j]), int(p.Freqs[j])
-	var cur uint32
 	limit := p.seg.TitleToks[p.Docs[j]] + FieldGap + p.seg.TextToks[p.Docs[j]]
-	for k := 0; k < n; k++ {
-		v, ok := p.pos.get(start + k)
-		if !ok {
-			return dst, corrupt(p.seg.Path, fmt.Sprintf("postings of term %q", p.seg.term(p.term)), "bad positions")
-		}
+	base := len(dst)
+	dst, ok := p.pos.appendRange(dst, start, n)
+	if !ok {
+		return dst, corrupt(p.seg.Path, fmt.Sprintf("postings of term %q", p.seg.term(p.term)), "bad positions")
+	}
+	// Deltas to absolute positions, checking order and bounds.
+	ps := dst[base:]
+	var cur uint32
+	for k, v := range ps {
 		if k == 0 {
 			cur = v
 		} else {
-			if v == 0 {
+			if v == 0 || cur+v < cur {
 				return dst, corrupt(p.seg.Path, fmt.Sprintf("postings of term %q", p.seg.term(p.term)), "positions not increasing")
 			}
 			cur += v
@@ -446,7 +449,7 @@ func (p *Postings) Positions(j int, dst []uint32) ([]uint32, error) {
 		if cur >= limit {
 			return dst, corrupt(p.seg.Path, fmt.Sprintf("postings of term %q", p.seg.term(p.term)), "position past the end of its document")
 		}
-		dst = append(dst, cur)
+		ps[k] = cur
 	}
 	return dst, nil
 }

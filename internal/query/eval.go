@@ -36,6 +36,7 @@ type segEval struct {
 	sources []bool // allowed source string indexes; nil = all
 	scratch struct {
 		pos [][]uint32
+		idx []int
 	}
 }
 
@@ -375,8 +376,12 @@ func (e *segEval) matchStarts(p *Phrase, slots []*slotLists, d uint32, dst []uin
 	}
 	k := uint32(len(slots))
 	titleEnd := e.seg.TitleToks[d]
-	idx := make([]int, len(slots)) // cursors, reset per doc
-	next := uint32(0)             // first position a new match may start at
+	if cap(e.scratch.idx) < len(slots) {
+		e.scratch.idx = make([]int, len(slots))
+	}
+	idx := e.scratch.idx[:len(slots)] // cursors, reset per doc
+	clear(idx)
+	next := uint32(0)              // first position a new match may start at
 	for _, s := range e.scratch.pos[0] {
 		if s < next {
 			continue

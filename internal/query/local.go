@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -18,6 +19,9 @@ import (
 // concurrent use while the snapshot is open.
 type Local struct {
 	Snap *store.Snapshot
+
+	mu     sync.Mutex
+	totals map[string][]dayTotal // per filter; see dayTotals
 }
 
 var _ Searcher = (*Local)(nil)
@@ -243,51 +247,34 @@ func (l *Local) Trend(ctx context.Context, r TrendRequest) (*TrendResult, error)
 	}
 	// The axis: every bucket from the first to the last dated document
 	// that passes the filter, with the corpus totals.
-	type tot struct{ docs, toks int64 }
-	totals := map[int32]*tot{}
-	minB, maxB := index.NoDate, index.NoDate
-	for _, g := range l.Snap.Segments {
-		e, err := newSegEval(ctx, g, r.Filter)
-		if err != nil {
-			return nil, err
-		}
-		lastDay, lastB := int32(-1<<31), int32(0)
-		var t *tot
-		for d := e.lo; d < e.hi; d++ {
-			day := g.Dates[d]
-			if day == index.NoDate {
-				break
-			}
-			if !e.allowed(uint32(d)) {
-				continue
-			}
-			if day != lastDay {
-				lastDay, lastB = day, bucketOf(day)
-				t = totals[lastB]
-				if t == nil {
-					t = &tot{}
-					totals[lastB] = t
-				}
-				if minB == index.NoDate || lastB < minB {
-					minB = lastB
-				}
-				if maxB == index.NoDate || lastB > maxB {
-					maxB = lastB
-				}
-			}
-			t.docs++
-			t.toks += int64(g.TitleToks[d]) + int64(g.TextToks[d])
-		}
+	days, err := l.dayTotals(ctx, r.Filter)
+	if err != nil {
+		return nil, err
 	}
 	var axis []int32
-	if minB != index.NoDate {
-		for b := minB; b <= maxB; b = nextBucket(r.By, b) {
-			axis = append(axis, b)
+	var bucketIdx []int32 // bucket index of each day from minDay
+	var minDay int32
+	if len(days) > 0 {
+		minDay = days[0].day
+		maxDay := days[len(days)-1].day
+		bucketIdx = make([]int32, maxDay-minDay+1)
+		b := bucketOf(minDay)
+		next := nextBucket(r.By, b)
+		axis = append(axis, b)
+		for d := minDay; d <= maxDay; d++ {
+			if d >= next {
+				b, next = next, nextBucket(r.By, next)
+				axis = append(axis, b)
+			}
+			bucketIdx[d-minDay] = int32(len(axis) - 1)
 		}
 	}
-	pos := make(map[int32]int, len(axis))
-	for i, b := range axis {
-		pos[b] = i
+	totDocs := make([]int64, len(axis))
+	totToks := make([]int64, len(axis))
+	for _, dt := range days {
+		i := bucketIdx[dt.day-minDay]
+		totDocs[i] += dt.docs
+		totToks[i] += dt.toks
 	}
 	res := &TrendResult{By: r.By, Series: make([]Series, 0, len(nodes))}
 	for qi, n := range nodes {
@@ -297,18 +284,14 @@ func (l *Local) Trend(ctx context.Context, r TrendRequest) (*TrendResult, error)
 		}
 		s := Series{Query: r.Queries[qi], Buckets: make([]Bucket, len(axis))}
 		for i, b := range axis {
-			t := totals[b]
-			s.Buckets[i] = Bucket{Start: index.DayString(b)}
-			if t != nil {
-				s.Buckets[i].TotalDocs, s.Buckets[i].TotalTokens = t.docs, t.toks
-			}
+			s.Buckets[i] = Bucket{Start: index.DayString(b), TotalDocs: totDocs[i], TotalTokens: totToks[i]}
 		}
 		first, last := index.NoDate, index.NoDate
 		for _, m := range ms {
 			if m.day == index.NoDate {
 				continue
 			}
-			bk := &s.Buckets[pos[bucketOf(m.day)]]
+			bk := &s.Buckets[bucketIdx[m.day-minDay]]
 			bk.Hits += int64(m.hits)
 			bk.Docs++
 			s.Hits += int64(m.hits)
@@ -327,6 +310,62 @@ func (l *Local) Trend(ctx context.Context, r TrendRequest) (*TrendResult, error)
 		res.Series = append(res.Series, s)
 	}
 	return res, nil
+}
+
+// dayTotal is the number of documents and tokens of one day.
+type dayTotal struct {
+	day        int32
+	docs, toks int64
+}
+
+// dayTotals returns the documents and tokens per day of the dated
+// documents passing f, in day order. It reads every document number once;
+// the result is cached for the snapshot's lifetime.
+func (l *Local) dayTotals(ctx context.Context, f Filter) ([]dayTotal, error) {
+	key := f.From + "\x00" + f.To + "\x00" + strings.Join(f.Sources, "\x00")
+	l.mu.Lock()
+	cached, ok := l.totals[key]
+	l.mu.Unlock()
+	if ok {
+		return cached, nil
+	}
+	byDay := map[int32]*dayTotal{}
+	for _, g := range l.Snap.Segments {
+		e, err := newSegEval(ctx, g, f)
+		if err != nil {
+			return nil, err
+		}
+		var t *dayTotal
+		for d := e.lo; d < e.hi; d++ {
+			day := g.Dates[d]
+			if day == index.NoDate {
+				break
+			}
+			if !e.allowed(uint32(d)) {
+				continue
+			}
+			if t == nil || t.day != day {
+				if t = byDay[day]; t == nil {
+					t = &dayTotal{day: day}
+					byDay[day] = t
+				}
+			}
+			t.docs++
+			t.toks += int64(g.TitleToks[d]) + int64(g.TextToks[d])
+		}
+	}
+	out := make([]dayTotal, 0, len(byDay))
+	for _, t := range byDay {
+		out = append(out, *t)
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].day < out[b].day })
+	l.mu.Lock()
+	if l.totals == nil || len(l.totals) >= 256 { // bound the cache
+		l.totals = map[string][]dayTotal{}
+	}
+	l.totals[key] = out
+	l.mu.Unlock()
+	return out, nil
 }
 
 // Bucketer returns the function mapping a day to the first day of its
