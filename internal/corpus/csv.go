@@ -24,9 +24,10 @@ func readTSV(in *input) error { return readDelimited(in, '\t') }
 // rejected once, at line 1, with a message that says what to do; so is one
 // whose text is left in a column called body, content or the like (a
 // column --map must name). Quoted fields may span lines; Line is where a
-// record starts. Cost: one record held at a time; a record over
-// Options.MaxDocBytes stops the file, since its end cannot be found
-// without reading it.
+// record starts. Cost: one record held at a time. A record over
+// Options.MaxDocBytes is rejected and reading goes on; one that overflows
+// the parser's buffer (the limit plus 64 KiB) ends the file, since its
+// end cannot be found without holding it.
 func readDelimited(in *input, comma rune) error {
 	skipBOM(in.r)
 	guard := &recordGuard{r: in.r, limit: int64(in.cfg.maxDoc) + guardSlack}

@@ -136,3 +136,40 @@ func sharedDir(t testing.TB, rel string) string {
 	}
 	return p
 }
+
+// compareWithCorpus reads the shared corpus file rel (gzip JSON Lines,
+// the corpus's own normalisation of its raw files) and compares every
+// document of recs found there with it, field by field. It returns how
+// many it found.
+func compareWithCorpus(t *testing.T, recs []Record, rel string) int {
+	t.Helper()
+	got := map[string]Document{}
+	for _, r := range recs {
+		got[r.Doc.ID] = r.Doc
+	}
+	found, diffs := 0, 0
+	err := Walk(context.Background(), []string{sharedDir(t, rel)}, Options{}, func(r Record) error {
+		d, ok := got[r.Doc.ID]
+		if r.Err != nil || !ok {
+			return nil
+		}
+		found++
+		w := r.Doc
+		if d.Title != w.Title || d.Date != w.Date || d.Source != w.Source || d.URL != w.URL || d.Lang != w.Lang {
+			t.Errorf("%s: got %q %q %q %q %q, want %q %q %q %q %q", w.ID, d.Date, d.Title, d.Source, d.URL, d.Lang, w.Date, w.Title, w.Source, w.URL, w.Lang)
+		}
+		if d.Text != w.Text {
+			if diffs++; diffs <= 3 {
+				t.Errorf("%s text:\n got %q\nwant %q", w.ID, d.Text, w.Text)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diffs > 0 {
+		t.Errorf("%d of %d texts differ from %s", diffs, found, rel)
+	}
+	return found
+}

@@ -17,15 +17,15 @@ func readHTML(in *input) error {
 	if err != nil {
 		return &readError{line: 1, err: err}
 	}
-	d, err := parseHTML(data, in.id)
+	d, err := parseHTML(data, in.id, in.name)
 	if err != nil {
 		return in.reject(1, err)
 	}
 	return in.doc(1, &d)
 }
 
-// parseHTML extracts a document from a page; fileID is the file's path
-// stem, a last place to look for a date. The charset is taken from a BOM
+// parseHTML extracts a document from a page; fileID and path (the file's
+// id and path) are the last places to look for a date. The charset is taken from a BOM
 // or <meta charset>, else UTF-8 when the start is valid UTF-8, else
 // Windows-1252.
 //
@@ -35,11 +35,12 @@ func readHTML(in *input) error {
 //   - text: the main part of the page (see mainNode) as htmlText;
 //   - date: the first that parses of the publication meta tags
 //     (metaDateKeys), <time datetime>, the canonical / og:url address, the
-//     file name, and an element whose class or id names a date or time;
+//     file's id and path, and an element whose class or id names a date
+//     or time;
 //   - url: <link rel=canonical>, else og:url;
 //   - source: og:site_name;
 //   - lang: detected from the text; for Latin script, <html lang> when set.
-func parseHTML(data []byte, fileID string) (Document, error) {
+func parseHTML(data []byte, fileID, path string) (Document, error) {
 	var r io.Reader = bytes.NewReader(data)
 	if enc, name, _ := charset.DetermineEncoding(data, ""); name != "utf-8" {
 		r = enc.NewDecoder().Reader(r)
@@ -61,7 +62,7 @@ func parseHTML(data []byte, fileID string) (Document, error) {
 	if d.Title == "" && d.Text == "" {
 		return Document{}, reject(ErrNotDocument, "no title or text found in the page")
 	}
-	d.Date = pg.date(d.URL, fileID)
+	d.Date = pg.date(d.URL, fileID, path)
 	d.Lang = DetectLang(d.Title, d.Text)
 	if l := primaryTag(pg.lang); d.Lang == "en" && len(l) >= 2 && len(l) <= 3 {
 		d.Lang = l
@@ -206,13 +207,13 @@ var metaDateKeys = []string{
 }
 
 // date finds the page's date, or "".
-func (pg *page) date(url, fileID string) string {
+func (pg *page) date(url, fileID, path string) string {
 	var tries []string
 	for _, k := range metaDateKeys {
 		tries = append(tries, pg.meta[k])
 	}
 	tries = append(tries, pg.times...)
-	tries = append(tries, url, pg.meta["og:url"], fileID)
+	tries = append(tries, url, pg.meta["og:url"], fileID, path)
 	for _, s := range tries {
 		if d, err := ParseDate(s); err == nil && d != "" {
 			return d
@@ -239,7 +240,7 @@ func primaryTag(tag string) string {
 // preferred over its ancestor, and minShare the share of the page's text
 // a candidate must hold at all.
 const (
-	mainShare = 0.8
+	mainShare = 0.6
 	minShare  = 0.2
 )
 

@@ -3,11 +3,12 @@ package corpus
 import (
 	"bufio"
 	"bytes"
-	gzip "github.com/klauspost/compress/gzip"
 	"fmt"
 	"io"
+	"strings"
 	"sync/atomic"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -89,24 +90,29 @@ func decompress(raw io.Reader, comp string) (*bufio.Reader, func(), error) {
 	var (
 		dec  io.Reader
 		stop func()
+		what string // for messages
 	)
 	switch comp {
 	case compGzip:
-		zr, err := gzip.NewReader(br) // multistream by default
+		// klauspost's gzip: a drop-in for compress/gzip (multistream by
+		// default) that inflates about 1.5 times as fast.
+		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, nil, fmt.Errorf("gzip: %w", err)
+			return nil, nil, prefixed("gzip", err)
 		}
-		dec, stop = zr, func() { zr.Close() }
+		dec, stop, what = zr, func() { zr.Close() }, "gzip"
 	case compZstd:
-		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
+		// A window over 128 MiB is refused, as by the zstd tool without
+		// --memory: it bounds what one stream can make us allocate.
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(128<<20))
 		if err != nil {
-			return nil, nil, fmt.Errorf("zstd: %w", err)
+			return nil, nil, prefixed("zstd", err)
 		}
-		dec, stop = zr, zr.Close
+		dec, stop, what = zr, zr.Close, "zstd"
 	default:
 		return nil, nil, fmt.Errorf("unknown compression %q", comp)
 	}
-	ra := newReadahead(dec, comp[1:])
+	ra := newReadahead(dec, what)
 	return bufio.NewReaderSize(ra, bufSize), func() { ra.Close(); stop() }, nil
 }
 
@@ -115,4 +121,13 @@ func skipBOM(r *bufio.Reader) {
 	if b, err := r.Peek(len(bom)); err == nil && string(b) == bom {
 		r.Discard(len(bom))
 	}
+}
+
+// prefixed returns err with "what: " in front unless its message already
+// starts so.
+func prefixed(what string, err error) error {
+	if strings.HasPrefix(err.Error(), what+":") {
+		return err
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }

@@ -10,9 +10,11 @@ import (
 // readJSON reads a .json file: a document object, an array of them, or
 // several objects one after another; or a CCTV video-list dump (see
 // cctvStories). Anything else is rejected at line 1. Each element is
-// decoded like a JSON Lines record, with Line where it starts. A syntax
-// error or an element over Options.MaxDocBytes ends the file, since the
-// next element cannot be found. Cost: one element held at a time.
+// decoded like a JSON Lines record, with Line where it starts. An element
+// over Options.MaxDocBytes is rejected and reading goes on; a syntax error,
+// or an element that overflows the decoder's buffer (the limit plus
+// 64 KiB), ends the file, since the next element cannot be found. Cost:
+// one element held at a time.
 func readJSON(in *input) error {
 	lines := &lineCounter{r: in.r}
 	guard := &recordGuard{r: lines, limit: int64(in.cfg.maxDoc) + guardSlack}
@@ -38,6 +40,10 @@ func readJSON(in *input) error {
 	p := &docParser{cfg: in.cfg}
 	for {
 		if inArray && !dec.More() {
+			if tok, err := dec.Token(); err != nil || tok != json.Delim(']') {
+				return &readError{line: lines.lineAt(br.skipped + dec.InputOffset()),
+					err: reject(ErrSyntax, "invalid JSON: the array is not closed with ']'")}
+			}
 			return nil
 		}
 		guard.limit = dec.InputOffset() + int64(in.cfg.maxDoc) + guardSlack
@@ -46,11 +52,13 @@ func readJSON(in *input) error {
 			if err == io.EOF && !inArray {
 				return nil
 			}
-			return jsonReadError(err, lines.lineAt(br.skipped+dec.InputOffset()), in.cfg.maxDoc)
+			return jsonReadError(err, lines.lineAt(br.skipped+nextValue(dec)), in.cfg.maxDoc)
 		}
 		line := lines.lineAt(br.skipped + dec.InputOffset() - int64(len(raw)))
 		var err error
-		if stories, ok := cctvStories(raw, in.name, in.cfg.Source); ok {
+		if len(raw) > in.cfg.maxDoc {
+			err = in.reject(line, errTooLarge("record", int64(len(raw)), in.cfg.maxDoc))
+		} else if stories, ok := cctvStories(raw, in.name, in.cfg.Source); ok {
 			for _, d := range stories {
 				if err = in.doc(line, &d); err != nil {
 					break
@@ -76,10 +84,26 @@ func jsonReadError(err error, line, max int) error {
 	switch {
 	case errors.Is(err, errRecordTooLarge):
 		err = reject(ErrTooLarge, "record is over the %s limit; the rest of the file was not read", formatBytes(int64(max)))
-	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.ErrUnexpectedEOF), err == io.EOF:
+		err = reject(ErrSyntax, "invalid JSON: unexpected end of input")
+	case errors.As(err, &se):
 		err = reject(ErrSyntax, "invalid JSON: %v; the rest of the file was not read", err)
 	}
 	return &readError{line: line, err: err}
+}
+
+// nextValue returns the offset where the decoder's next value starts,
+// past white space and a comma, as far as its buffer tells.
+func nextValue(dec *json.Decoder) int64 {
+	off := dec.InputOffset()
+	rest, _ := io.ReadAll(dec.Buffered())
+	for _, c := range rest {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != ',' {
+			break
+		}
+		off++
+	}
+	return off
 }
 
 // kindOrChar names what a JSON value starting with c is.

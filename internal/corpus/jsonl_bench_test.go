@@ -5,14 +5,15 @@ import (
 	"context"
 	"io"
 	"os"
-	"sync"
 	"testing"
 )
 
-const cctvDocs = "/work/shared/corpora/cctv-xwlb-zh/docs.jsonl.gz"
+// cctvDocs is the largest shared corpus.
+const cctvDocs = "corpora/cctv-xwlb-zh/docs.jsonl.gz"
 
-var cctvSize = sync.OnceValues(func() (int64, error) {
-	f, err := os.Open(cctvDocs)
+// gunzippedSize returns the decompressed size of a gzip file.
+func gunzippedSize(path string) (int64, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
@@ -22,15 +23,13 @@ var cctvSize = sync.OnceValues(func() (int64, error) {
 		return 0, err
 	}
 	return io.Copy(io.Discard, zr)
-})
+}
 
 // BenchmarkJSONL reads the largest shared corpus, gzip JSON Lines, through
 // Walk. Bytes are the decompressed JSON.
 func BenchmarkJSONL(b *testing.B) {
-	if _, err := os.Stat(cctvDocs); err != nil {
-		b.Skipf("shared corpus not present (%v); it lives in ../shared/corpora", err)
-	}
-	size, err := cctvSize()
+	path := sharedDir(b, cctvDocs)
+	size, err := gunzippedSize(path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -38,7 +37,7 @@ func BenchmarkJSONL(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		n := 0
-		err := Walk(context.Background(), []string{cctvDocs}, Options{}, func(r Record) error {
+		err := Walk(context.Background(), []string{path}, Options{}, func(r Record) error {
 			if r.Err != nil {
 				b.Fatalf("%s:%d: %v", r.File, r.Line, r.Err)
 			}

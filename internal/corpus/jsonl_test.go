@@ -175,9 +175,15 @@ func TestJSONL_Compressed(t *testing.T) {
 	if len(recs) != 1 || !errors.Is(recs[0].Err, ErrRead) || !strings.Contains(recs[0].Err.Error(), "gzip") {
 		t.Errorf("not gzip: %v", recs)
 	}
+	if recs[0].Err.Error() != "cannot read: gzip: invalid header" {
+		t.Errorf("not gzip: %q", recs[0].Err)
+	}
 	recs = walkAll(t, []string{cutPath}, Options{})
 	if got := ids(recs); got != "g1 g2 ERR" && got != "g1 g2 g3 ERR" {
 		t.Errorf("truncated gzip: %s (%v)", got, recs)
+	}
+	if last := recs[len(recs)-1]; last.Err == nil || last.Err.Error() != "cannot read to the end: gzip: unexpected EOF" || !errors.Is(last.Err, ErrRead) {
+		t.Errorf("truncated gzip: %v", last.Err)
 	}
 }
 

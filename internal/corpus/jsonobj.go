@@ -48,64 +48,30 @@ func (p *docParser) parse(data []byte, d *Document) error {
 		}
 		return p.unexpected()
 	}
-	p.pos++
 	var extra map[string]string // unknown top-level keys, merged into Meta last
-	p.ws()
-	if p.peek() == '}' {
-		p.pos++
-	} else {
-		for {
-			p.ws()
-			if p.peek() != '"' {
-				return p.unexpected()
-			}
-			key, err := p.str(&p.kbuf)
-			if err != nil {
-				return err
-			}
-			p.ws()
-			if p.peek() != ':' {
-				return p.expected("':' after object key")
-			}
-			p.pos++
-			p.ws()
-			t := p.resolve(key)
-			switch {
-			case t.f == fMetaObject:
-				if err := p.metaObject(d); err != nil {
-					return err
+	err := p.members(func(key []byte) error {
+		t := p.resolve(key)
+		switch t.f {
+		case fMetaObject:
+			return p.metaObject(d)
+		case fMeta:
+			v, ok, err := p.scalar(t.key != "")
+			if ok {
+				k := t.key
+				if k == "" {
+					k = string(key)
 				}
-			case t.f == fMeta:
-				v, ok, err := p.scalar(t.key != "")
-				if err != nil {
-					return err
+				if extra == nil {
+					extra = map[string]string{}
 				}
-				if ok {
-					k := t.key
-					if k == "" {
-						k = string(key)
-					}
-					if extra == nil {
-						extra = map[string]string{}
-					}
-					extra[k] = v
-				}
-			default:
-				if err := p.field(d, t.f, key); err != nil {
-					return err
-				}
+				extra[k] = v
 			}
-			p.ws()
-			c := p.peek()
-			p.pos++
-			if c == '}' {
-				break
-			}
-			if c != ',' {
-				p.pos--
-				return p.expected("',' or '}' after object member")
-			}
+			return err
 		}
+		return p.field(d, t.f, key)
+	})
+	if err != nil {
+		return err
 	}
 	p.ws()
 	if p.pos < len(p.data) {
@@ -209,6 +175,7 @@ func setField(d *Document, f field, v string) {
 func (p *docParser) metaObject(d *Document) error {
 	switch p.peek() {
 	case 'n':
+		d.Meta = nil // as encoding/json: the last value wins
 		return p.literal("null")
 	case '{':
 	default:
@@ -217,7 +184,26 @@ func (p *docParser) metaObject(d *Document) error {
 		}
 		return p.unexpected()
 	}
-	p.pos++
+	return p.members(func(key []byte) error {
+		if c := p.peek(); c == '{' || c == '[' {
+			return reject(ErrField, "meta %q must be a string, not %s", validUTF8(string(key)), valueKind(c))
+		}
+		v, ok, err := p.scalar(true)
+		if ok {
+			if d.Meta == nil {
+				d.Meta = map[string]string{}
+			}
+			d.Meta[string(key)] = v
+		}
+		return err
+	})
+}
+
+// members reads the object at p.pos and calls fn for each member, with
+// the value next to read; fn must read it. The key is valid only until
+// fn reads a value that holds keys itself.
+func (p *docParser) members(fn func(key []byte) error) error {
+	p.pos++ // '{'
 	p.ws()
 	if p.peek() == '}' {
 		p.pos++
@@ -238,18 +224,8 @@ func (p *docParser) metaObject(d *Document) error {
 		}
 		p.pos++
 		p.ws()
-		if c := p.peek(); c == '{' || c == '[' {
-			return reject(ErrField, "meta %q must be a string, not %s", validUTF8(string(key)), valueKind(c))
-		}
-		v, ok, err := p.scalar(true)
-		if err != nil {
+		if err := fn(key); err != nil {
 			return err
-		}
-		if ok {
-			if d.Meta == nil {
-				d.Meta = map[string]string{}
-			}
-			d.Meta[string(key)] = v
 		}
 		p.ws()
 		c := p.peek()
@@ -301,45 +277,29 @@ func (p *docParser) skip(depth int) error {
 		return p.literal("false")
 	case c == 'n':
 		return p.literal("null")
-	case c == '{' || c == '[':
-		end := byte('}')
-		if c == '[' {
-			end = ']'
-		}
+	case c == '{':
+		return p.members(func([]byte) error { return p.skip(depth + 1) })
+	case c == '[':
 		p.pos++
 		p.ws()
-		if p.peek() == end {
+		if p.peek() == ']' {
 			p.pos++
 			return nil
 		}
 		for {
 			p.ws()
-			if c == '{' {
-				if p.peek() != '"' {
-					return p.unexpected()
-				}
-				if _, err := p.str(&p.kbuf); err != nil {
-					return err
-				}
-				p.ws()
-				if p.peek() != ':' {
-					return p.expected("':' after object key")
-				}
-				p.pos++
-				p.ws()
-			}
 			if err := p.skip(depth + 1); err != nil {
 				return err
 			}
 			p.ws()
 			sep := p.peek()
 			p.pos++
-			if sep == end {
+			if sep == ']' {
 				return nil
 			}
 			if sep != ',' {
 				p.pos--
-				return p.expected("',' or '" + string(end) + "'")
+				return p.expected("',' or ']' after array element")
 			}
 		}
 	}

@@ -1,9 +1,6 @@
 package corpus
 
-import (
-	"fmt"
-	"io"
-)
+import "io"
 
 // readahead reads its source on a goroutine, a few blocks ahead of the
 // consumer, so that decompression overlaps parsing. It holds at most
@@ -17,7 +14,7 @@ type readahead struct {
 	cur    []byte // unread part of the current block
 	block  []byte // the current block, to hand back to free
 	err    error  // the source's final error; set before full is closed
-	what   string // for error messages: "gzip", "zst"
+	what   string // for error messages: "gzip", "zstd"
 }
 
 const (
@@ -50,7 +47,7 @@ func (ra *readahead) run(src io.Reader) {
 		case <-ra.done:
 			return
 		}
-		n, err := io.ReadFull(src, b[:cap(b)])
+		n, err := fill(src, b[:cap(b)])
 		if n > 0 {
 			select {
 			case ra.full <- b[:n]:
@@ -59,11 +56,8 @@ func (ra *readahead) run(src io.Reader) {
 			}
 		}
 		if err != nil {
-			if err == io.ErrUnexpectedEOF {
-				err = io.EOF
-			}
 			if err != io.EOF {
-				err = fmt.Errorf("%s: %w", ra.what, err)
+				err = prefixed(ra.what, err)
 			}
 			ra.err = err
 			return
@@ -98,4 +92,18 @@ func (ra *readahead) Close() {
 		close(ra.done)
 	}
 	<-ra.exited
+}
+
+// fill reads into b until it is full or src fails; unlike io.ReadFull it
+// passes src's error on unchanged.
+func fill(src io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		k, err := src.Read(b[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }

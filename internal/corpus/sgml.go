@@ -23,10 +23,12 @@ import (
 func readSGML(in *input) error {
 	lr := &lineReader{r: in.r, max: in.cfg.maxDoc}
 	var (
-		inside bool
-		start  int    // line of the open tag
-		el     []byte // element so far
-		size   int64  // its size, also when no longer kept
+		inside   bool
+		start    int    // line of the open tag
+		el       []byte // element so far
+		size     int64  // its size, also when no longer kept
+		longAt   int    // line of a too-long line outside an element, 0 if none since
+		longSize int64  // bytes since the start of that line
 	)
 	for {
 		line, n, err := lr.next()
@@ -37,20 +39,38 @@ func readSGML(in *input) error {
 			}
 			return nil
 		case errors.Is(err, errLineTooLong):
-			if inside {
-				size += n
+			// The line may hold an open tag that cannot be seen; a close
+			// tag outside an element later tells.
+			if !inside {
+				longAt, longSize = lr.line, 0
 			}
+			size += n
+			longSize += n
 			continue
 		case err != nil:
 			return err
 		}
 		rest := line
 		for len(rest) > 0 {
+			if !inside && longAt > 0 {
+				i, j := bytes.Index(rest, reutersOpen), bytes.Index(rest, reutersClose)
+				if j >= 0 && (i < 0 || j < i) {
+					err := in.reject(longAt, errTooLarge("record", longSize+int64(j+len(reutersClose)), in.cfg.maxDoc))
+					if err != nil {
+						return err
+					}
+					longAt = 0
+					rest = rest[j+len(reutersClose):]
+					continue
+				}
+				longSize += int64(len(line)) + 1
+			}
 			if !inside {
 				i := bytes.Index(rest, reutersOpen)
 				if i < 0 {
 					break
 				}
+				longAt = 0
 				inside, start, el, size = true, lr.line, el[:0], 0
 				rest = rest[i:]
 			}
@@ -107,7 +127,7 @@ func parseReuters(el string) Document {
 	open, _, _ := strings.Cut(el, ">")
 	d := Document{
 		Date:   sgmlDecode(between(el, "<DATE>", "</DATE>")),
-		Title:  sgmlDecode(between(el, "<TITLE>", "</TITLE>")),
+		Title:  strings.Join(strings.Fields(sgmlDecode(between(el, "<TITLE>", "</TITLE>"))), " "),
 		Source: "Reuters",
 		Lang:   "en",
 	}
@@ -174,8 +194,9 @@ func sgmlDecode(s string) string {
 	}, s)
 }
 
-// reflow joins hard-wrapped lines into paragraphs: a line starting with
-// white space, or a blank line, starts a new paragraph. A last paragraph
+// reflow joins hard-wrapped lines into paragraphs, white space collapsed:
+// a line starting with white space, or a blank line, starts a new
+// paragraph. A last paragraph
 // that is the "Reuter" sign-off is dropped, as is the word at the end of
 // the last paragraph.
 func reflow(s string) string {
@@ -183,7 +204,7 @@ func reflow(s string) string {
 	var cur []string
 	flush := func() {
 		if len(cur) > 0 {
-			paras = append(paras, strings.Join(cur, " "))
+			paras = append(paras, strings.Join(strings.Fields(strings.Join(cur, " ")), " "))
 			cur = cur[:0]
 		}
 	}
