@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/rivo/uniseg"
 	"github.com/spf13/cobra"
@@ -21,6 +23,7 @@ type readFlags struct {
 	sources  []string
 	json     bool
 	csv      bool
+	timeout  time.Duration
 }
 
 func (r *readFlags) add(c *cobra.Command) {
@@ -29,6 +32,15 @@ func (r *readFlags) add(c *cobra.Command) {
 	c.Flags().StringArrayVar(&r.sources, "source", nil, "only this source (exact name; repeat for several)")
 	c.Flags().BoolVar(&r.json, "json", false, "print one JSON document")
 	c.Flags().BoolVar(&r.csv, "csv", false, "print CSV")
+	c.Flags().DurationVar(&r.timeout, "timeout", time.Minute, "give up on a query that runs longer (regular expressions scan text)")
+}
+
+// context returns the context a query runs under: bounded by --timeout.
+func (r *readFlags) context() (context.Context, context.CancelFunc) {
+	if r.timeout <= 0 {
+		return context.WithCancel(context.Background())
+	}
+	return context.WithTimeout(context.Background(), r.timeout)
 }
 
 func (r *readFlags) filter() query.Filter {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"sort"
@@ -38,7 +37,9 @@ every matching document; --limit and --offset page through them.`,
 			}
 			defer snap.Close()
 			l := &query.Local{Snap: snap}
-			res, err := l.Search(context.Background(), query.SearchRequest{Query: args[0], Filter: rf.filter(), Sort: sortBy, Limit: limit, Offset: offset})
+			ctx, cancel := rf.context()
+			defer cancel()
+			res, err := l.Search(ctx, query.SearchRequest{Query: args[0], Filter: rf.filter(), Sort: sortBy, Limit: limit, Offset: offset})
 			if err != nil {
 				return readErr(err)
 			}
@@ -102,7 +103,9 @@ documents are left out.`,
 			}
 			defer snap.Close()
 			l := &query.Local{Snap: snap}
-			res, err := l.Trend(context.Background(), query.TrendRequest{Queries: args, By: by, Filter: rf.filter()})
+			ctx, cancel := rf.context()
+			defer cancel()
+			res, err := l.Trend(ctx, query.TrendRequest{Queries: args, By: by, Filter: rf.filter()})
 			if err != nil {
 				return readErr(err)
 			}
@@ -207,7 +210,9 @@ total counts every hit; --limit caps the lines shown.`,
 			}
 			defer snap.Close()
 			l := &query.Local{Snap: snap}
-			res, err := l.KWIC(context.Background(), query.KWICRequest{Query: args[0], Filter: rf.filter(), Width: widthFlag, Limit: limit})
+			ctx, cancel := rf.context()
+			defer cancel()
+			res, err := l.KWIC(ctx, query.KWICRequest{Query: args[0], Filter: rf.filter(), Width: widthFlag, Limit: limit})
 			if err != nil {
 				return readErr(err)
 			}
@@ -272,7 +277,9 @@ func newStats(g *globals) *cobra.Command {
 			}
 			defer snap.Close()
 			l := &query.Local{Snap: snap}
-			st, err := l.Stats(context.Background(), rf.filter())
+			ctx, cancel := rf.context()
+			defer cancel()
+			st, err := l.Stats(ctx, rf.filter())
 			if err != nil {
 				return readErr(err)
 			}

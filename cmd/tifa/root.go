@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -71,6 +72,8 @@ func readErr(err error) error {
 		rs := []rune(pe.Query)
 		col := min(max(pe.Col-1, 0), len(rs))
 		return &exitError{exitUsage, fmt.Errorf("%w\n  %s\n  %s^", err, pe.Query, strings.Repeat(" ", width(string(rs[:col]))))}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &exitError{exitUsage, fmt.Errorf("the query ran longer than --timeout allows; narrow it (dates, sources) or raise --timeout")}
 	case errors.Is(err, index.ErrCorrupt), errors.Is(err, index.ErrNewerVersion), errors.Is(err, store.ErrNoIndex):
 		return &exitError{exitIndex, err}
 	}
