@@ -27,8 +27,9 @@ type Slot struct {
 
 // Regex matches a regular expression over a field's normalised text.
 type Regex struct {
-	Re  *regexp.Regexp
-	Raw string
+	Re   *regexp.Regexp
+	Raw  string
+	Need []string // tokens every match contains (see requiredTokens)
 }
 
 // Near matches where its two phrases stand within N tokens.
@@ -66,12 +67,12 @@ func (p *Phrase) String() string {
 	b.WriteByte('"')
 	return b.String()
 }
-func (r *Regex) String() string { return "/" + r.Raw + "/" }
+func (r *Regex) String() string { return "/" + strings.ReplaceAll(r.Raw, "/", `\/`) + "/" }
 func (n *Near) String() string  { return fmt.Sprintf("(%s NEAR/%d %s)", n.A, n.N, n.B) }
 func (a *And) String() string   { return join(a.Kids, " AND ") }
 func (o *Or) String() string    { return join(o.Kids, " OR ") }
 func (n *Not) String() string   { return "NOT " + n.Kid.String() }
-func (f *Field) String() string { return fmt.Sprintf("%s:%q", f.Name, f.Value) }
+func (f *Field) String() string { return f.Name + `:"` + f.Value + `"` }
 
 func join(kids []Node, sep string) string {
 	parts := make([]string, len(kids))

@@ -222,3 +222,25 @@ func TestRandomPhrases_Reference(t *testing.T) {
 		}
 	}
 }
+
+func TestRequiredTokens_Cases(t *testing.T) {
+	for _, tc := range []struct {
+		re   string
+		want string
+	}{
+		{"动态清零", "动 态 清 零"},
+		{"dynamic (zero|clearing)", ""},
+		{"amic clear", ""},
+		{" dynamic clearing ", "dynamic clearing"},
+		{"the dynamic clearing policy", "dynamic clearing"},
+		{"covid 19疫情", "疫 19 情"},
+		{"共同.*富裕", "共 同 富 裕"},
+		{"a|b", ""},
+		{"(动态)清零", "动 态 清 零"},
+		{"[动静]态", "态"},
+	} {
+		if got := strings.Join(requiredTokens(tc.re), " "); got != tc.want {
+			t.Errorf("requiredTokens(%q) = %q, want %q", tc.re, got, tc.want)
+		}
+	}
+}

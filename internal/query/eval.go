@@ -381,7 +381,7 @@ func (e *segEval) matchStarts(p *Phrase, slots []*slotLists, d uint32, dst []uin
 	}
 	idx := e.scratch.idx[:len(slots)] // cursors, reset per doc
 	clear(idx)
-	next := uint32(0)              // first position a new match may start at
+	next := uint32(0) // first position a new match may start at
 	for _, s := range e.scratch.pos[0] {
 		if s < next {
 			continue
@@ -465,36 +465,79 @@ func nearField(as []uint32, ka uint32, bs []uint32, kb uint32, n uint32) uint32 
 	return hits
 }
 
-// regex scans the stored text of every document in range.
+// regex scans the stored text of the documents in range that hold every
+// token the expression needs (all of them when it needs none).
 func (e *segEval) regex(r *Regex) ([]DocHit, error) {
 	var out []DocHit
 	g := e.seg
+	var cand []uint32 // nil: every document in range
+	for i, tok := range r.Need {
+		t := g.Lookup(tok)
+		if t < 0 {
+			return nil, nil
+		}
+		var p index.Postings
+		if err := g.Postings(t, &p); err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			cand = p.Docs
+		} else {
+			cand = intersectDocs(cand, p.Docs)
+		}
+		if len(cand) == 0 {
+			return nil, nil
+		}
+	}
 	var raw []byte
 	last := -1
-	for d := e.lo; d < e.hi; d++ {
-		if d%256 == 0 {
-			if err := e.ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
+	scan := func(d int) error {
 		if !e.allowed(uint32(d)) {
-			continue
+			return nil
 		}
 		b, off := g.DocBlock(d)
 		if b != last {
 			var err error
 			if raw, err = g.Block(b, raw); err != nil {
-				return nil, err
+				return err
 			}
 			last = b
 		}
 		doc, err := g.DecodeDoc(raw, off, d)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		n := RegexHits(r, doc.Title) + RegexHits(r, doc.Text)
-		if n > 0 {
+		if n := RegexHits(r, doc.Title) + RegexHits(r, doc.Text); n > 0 {
 			out = append(out, DocHit{Doc: uint32(d), Hits: uint32(n)})
+		}
+		return nil
+	}
+	for k := 0; ; k++ {
+		var d int
+		if cand == nil {
+			d = e.lo + k
+			if d >= e.hi {
+				break
+			}
+		} else {
+			if k >= len(cand) {
+				break
+			}
+			d = int(cand[k])
+			if d < e.lo {
+				continue
+			}
+			if d >= e.hi {
+				break
+			}
+		}
+		if k%256 == 0 {
+			if err := e.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if err := scan(d); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

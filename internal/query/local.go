@@ -187,7 +187,11 @@ func snippet(mt *Matcher, text string) string {
 	if s.End+len(right) < len(text) {
 		suffix = "…"
 	}
-	return flat(prefix + left + MarkOpen + text[s.Start:s.End] + MarkClose + right + suffix)
+	hit := text[s.Start:s.End]
+	if cut := truncRunes(hit, 100); len(cut) < len(hit) { // a long regex match
+		hit, right, suffix = cut+"…", "", "…"
+	}
+	return flat(prefix + left + MarkOpen + hit + MarkClose + right + suffix)
 }
 
 // flat turns each run of white space (line and paragraph breaks, tabs)

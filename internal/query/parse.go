@@ -46,10 +46,23 @@ func (e *ParseError) Error() string {
 // Two operands side by side without an operator are ANDed.
 func Parse(s string) (Node, error) {
 	if len(s) > MaxQueryBytes {
-		return nil, &ParseError{Query: s, Col: utf8.RuneCountInString(s[:MaxQueryBytes]), Msg: fmt.Sprintf("query longer than %d bytes", MaxQueryBytes)}
+		// Point at the character holding the first byte past the limit.
+		i := MaxQueryBytes
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		return nil, &ParseError{Query: s, Col: utf8.RuneCountInString(s[:i]) + 1, Msg: fmt.Sprintf("query longer than %d bytes", MaxQueryBytes)}
 	}
 	if !utf8.ValidString(s) {
-		return nil, &ParseError{Query: s, Col: 1, Msg: "query is not valid UTF-8"}
+		i := 0
+		for {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			i += size
+		}
+		return nil, &ParseError{Query: s, Col: utf8.RuneCountInString(s[:i]) + 1, Msg: "query is not valid UTF-8"}
 	}
 	toks, err := lex(s)
 	if err != nil {
@@ -158,8 +171,13 @@ func lex(s string) ([]token, error) {
 			var b strings.Builder
 			end := -1
 			for k := j; k < len(s); k++ {
-				if s[k] == '\\' && k+1 < len(s) && s[k+1] == '/' {
-					b.WriteByte('/')
+				if s[k] == '\\' && k+1 < len(s) {
+					// \/ is a slash; any other escape, \\ too, is
+					// the regular expression's.
+					if s[k+1] != '/' {
+						b.WriteByte('\\')
+					}
+					b.WriteByte(s[k+1])
 					k++
 					continue
 				}
@@ -196,7 +214,7 @@ func lex(s string) ([]token, error) {
 			if j < len(s) && s[j] == ':' && isFieldName(w) {
 				out = append(out, token{kind: tField, text: w, pos: i})
 				i = j + 1
-				if i >= len(s) || unicode.IsSpace(rune(s[i])) {
+				if r, _ := utf8.DecodeRuneInString(s[i:]); i >= len(s) || unicode.IsSpace(r) {
 					return nil, errAt(i, fmt.Sprintf("expected a value after %s:", w))
 				}
 				continue
@@ -256,9 +274,6 @@ func (p *parser) errAt(pos int, msg string) error {
 }
 
 func (p *parser) or(depth int) (Node, error) {
-	if depth > maxDepth {
-		return nil, p.errAt(p.peek().pos, "query nested too deeply")
-	}
 	first, err := p.and(depth)
 	if err != nil {
 		return nil, err
@@ -312,11 +327,11 @@ func (p *parser) and(depth int) (Node, error) {
 }
 
 func (p *parser) unary(depth int) (Node, error) {
-	if p.peek().kind == tNot {
-		p.next()
-		if depth > maxDepth {
-			return nil, p.errAt(p.peek().pos, "query nested too deeply")
+	if t := p.peek(); t.kind == tNot {
+		if depth >= maxDepth {
+			return nil, p.errAt(t.pos, "query nested too deeply")
 		}
+		p.next()
 		n, err := p.unary(depth + 1)
 		if err != nil {
 			return nil, err
@@ -359,6 +374,9 @@ func (p *parser) primary(depth int) (Node, error) {
 	t := p.next()
 	switch t.kind {
 	case tLParen:
+		if depth >= maxDepth {
+			return nil, p.errAt(t.pos, "query nested too deeply")
+		}
 		n, err := p.or(depth + 1)
 		if err != nil {
 			return nil, err
@@ -368,14 +386,16 @@ func (p *parser) primary(depth int) (Node, error) {
 		}
 		return n, nil
 	case tWord:
-		// A bare run of words is one phrase.
-		words := []string{t.text}
+		// A bare run of words is one phrase; only white space stands
+		// between the words.
+		end := t.pos + len(t.text)
 		for p.peek().kind == tWord {
-			words = append(words, p.next().text)
+			w := p.next()
+			end = w.pos + len(w.text)
 		}
-		return p.phrase(strings.Join(words, " "), t.pos, false)
+		return p.phrase(p.src[t.pos:end], t.pos, t.pos, false)
 	case tQuoted:
-		return p.phrase(t.text, t.pos, false)
+		return p.phrase(t.text, t.pos, t.pos+quoteLen(p.src[t.pos:]), false)
 	case tRegex:
 		return p.regex(t)
 	case tField:
@@ -384,7 +404,11 @@ func (p *parser) primary(depth int) (Node, error) {
 			return nil, p.errAt(v.pos, fmt.Sprintf("expected a value after %s:, found %s", t.text, v.describe()))
 		}
 		if t.text == "title" {
-			return p.phrase(v.text, v.pos, true)
+			off := v.pos
+			if v.kind == tQuoted {
+				off += quoteLen(p.src[v.pos:])
+			}
+			return p.phrase(v.text, v.pos, off, true)
 		}
 		return &Field{Name: t.text, Value: v.text}, nil
 	case tEOF:
@@ -394,17 +418,40 @@ func (p *parser) primary(depth int) (Node, error) {
 	}
 }
 
-func (p *parser) phrase(text string, pos int, titleOnly bool) (Node, error) {
+// quoteLen returns the length of the quote character opening s.
+func quoteLen(s string) int {
+	_, size := utf8.DecodeRuneInString(s)
+	return size
+}
+
+// phrase makes the phrase of text, which stands at byte offset off of the
+// query; pos is where the phrase (or its opening quote) starts.
+func (p *parser) phrase(text string, pos, off int, titleOnly bool) (Node, error) {
 	ph := &Phrase{Raw: text, TitleOnly: titleOnly}
-	for _, w := range strings.Fields(text) {
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(text) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			j += size
+		}
+		w := text[i:j]
 		prefix := strings.HasSuffix(w, "*")
 		toks := textnorm.Tokens(strings.TrimRight(w, "*"))
 		for i, tk := range toks {
 			ph.Slots = append(ph.Slots, Slot{Tok: tk, Prefix: prefix && i == len(toks)-1})
 		}
 		if prefix && len(toks) == 0 {
-			return nil, p.errAt(pos, fmt.Sprintf("prefix %q has no letters or digits before *", w))
+			return nil, p.errAt(off+i, fmt.Sprintf("prefix %q has no letters or digits before *", w))
 		}
+		i = j
 	}
 	if len(ph.Slots) == 0 {
 		return nil, p.errAt(pos, fmt.Sprintf("phrase %q has no letters or digits to search for", text))
@@ -419,15 +466,46 @@ func (p *parser) regex(t token) (Node, error) {
 	if len(t.text) > MaxRegexBytes {
 		return nil, p.errAt(t.pos, fmt.Sprintf("regular expression longer than %d bytes", MaxRegexBytes))
 	}
-	if _, err := syntax.Parse(t.text, syntax.Perl); err != nil {
+	tree, err := syntax.Parse(t.text, syntax.Perl)
+	if err != nil {
 		return nil, p.errAt(t.pos, "bad regular expression: "+err.Error())
 	}
 	re, err := regexp.Compile("(?i)" + t.text)
 	if err != nil {
 		return nil, p.errAt(t.pos, "bad regular expression: "+err.Error())
 	}
-	if re.MatchString("") {
+	if matchesEmpty(tree) {
 		return nil, p.errAt(t.pos, "regular expression matches the empty string")
 	}
-	return &Regex{Re: re, Raw: t.text}, nil
+	return &Regex{Re: re, Raw: t.text, Need: requiredTokens(t.text)}, nil
+}
+
+// matchesEmpty reports whether re can match the empty string somewhere
+// (x?, \b, ^ and the like): such matches would be hits without text.
+func matchesEmpty(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return len(re.Rune) == 0
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL, syntax.OpNoMatch:
+		return false
+	case syntax.OpCapture, syntax.OpPlus:
+		return matchesEmpty(re.Sub[0])
+	case syntax.OpRepeat:
+		return re.Min == 0 || matchesEmpty(re.Sub[0])
+	case syntax.OpConcat:
+		for _, s := range re.Sub {
+			if !matchesEmpty(s) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if matchesEmpty(s) {
+				return true
+			}
+		}
+		return false
+	}
+	return true // empty match, anchors, word boundaries, x*, x?
 }
