@@ -2,14 +2,15 @@ package index
 
 import (
 	"bytes"
-	"errors"
 	"encoding/binary"
+	"errors"
 	"flag"
 	"fmt"
 	"hash/crc32"
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/tifa-project/tifa/internal/corpus"
@@ -70,6 +71,10 @@ func TestWriteFuzzSeed(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+	}
+	body := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\nbool(false)\n", hugePostingLengths(t))
+	if err := os.WriteFile(filepath.Join(dir, "huge-posting-lengths"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -205,8 +210,9 @@ func fixChecksums(data []byte) []byte {
 	return d
 }
 
-// FuzzPacked decodes arbitrary bytes as packed streams, and round-trips
-// values made from them.
+// FuzzPacked decodes arbitrary bytes as packed streams (decodePacked,
+// packedReader.get and appendRange must agree), and round-trips values
+// made from them.
 func FuzzPacked(f *testing.F) {
 	f.Add([]byte{}, uint16(0), uint8(0), int64(0))
 	f.Add(appendPacked(nil, []uint32{5, 0, 7, 1 << 20, 3}), uint16(5), uint8(1), int64(1))
@@ -235,6 +241,17 @@ func FuzzPacked(f *testing.F) {
 		}
 		r.get(-1)
 		r.get(n)
+		if n > 0 {
+			i := rng.Intn(n)
+			k := rng.Intn(n - i + 1)
+			part, rok := r.appendRange(nil, i, k)
+			if ok && (!rok || !slices.Equal(part, got[i:i+k])) {
+				t.Fatalf("packedReader.appendRange(%d, %d) = %v,%v; decodePacked %v", i, k, part, rok, got[i:i+k])
+			}
+		}
+		if _, rok := r.appendRange(nil, n, 1); rok {
+			t.Fatalf("packedReader.appendRange past the end succeeded")
+		}
 
 		// Round trip of values of at most width bits made from src.
 		vals := make([]uint32, n)
@@ -265,6 +282,10 @@ func FuzzPacked(f *testing.F) {
 			i := rng.Intn(n)
 			if v, ok := r.get(i); !ok || v != vals[i] {
 				t.Fatalf("packedReader.get(%d) = %d,%v, want %d", i, v, ok, vals[i])
+			}
+			j := i + rng.Intn(n-i+1)
+			if got, ok := r.appendRange(nil, i, j-i); !ok || !slices.Equal(got, vals[i:j]) {
+				t.Fatalf("packedReader.appendRange(%d, %d) = %v,%v, want %v", i, j-i, got, ok, vals[i:j])
 			}
 		}
 	})

@@ -5,6 +5,7 @@
 package reftest
 
 import (
+	"strings"
 	"unicode"
 
 	"golang.org/x/text/cases"
@@ -15,6 +16,15 @@ import (
 // folding, then Han/Hiragana/Katakana characters alone, runs of L/M/N.
 func Tokens(s string) []string {
 	s = cases.Fold().String(norm.NFKC.String(s))
+	// x/text folds Cherokee capitals to the small letters
+	// (go.dev/issue/46101); Unicode folds the small letters to the
+	// capitals.
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cherokee, r) && unicode.IsLower(r) {
+			return unicode.ToUpper(r)
+		}
+		return r
+	}, s)
 	var out []string
 	var cur []rune
 	for _, r := range s {

@@ -1,9 +1,9 @@
 package textnorm
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
-	"encoding/json"
 	"strings"
 	"testing"
 
