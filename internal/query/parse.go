@@ -143,12 +143,12 @@ func lex(s string) ([]token, error) {
 		switch {
 		case unicode.IsSpace(r):
 			i += size
-		case r == '(':
+		case r == '(' || r == '（': // full-width too, as Chinese input methods type them
 			out = append(out, token{kind: tLParen, pos: i})
-			i++
-		case r == ')':
+			i += size
+		case r == ')' || r == '）':
 			out = append(out, token{kind: tRParen, pos: i})
-			i++
+			i += size
 		case r == '"' || r == '“' || r == '”':
 			j := i + size
 			end := -1
@@ -199,7 +199,7 @@ func lex(s string) ([]token, error) {
 			j := i
 			for j < len(s) {
 				c, cs := utf8.DecodeRuneInString(s[j:])
-				if unicode.IsSpace(c) || c == '(' || c == ')' || c == '"' || c == '“' || c == '”' {
+				if unicode.IsSpace(c) || c == '(' || c == ')' || c == '（' || c == '）' || c == '"' || c == '“' || c == '”' {
 					break
 				}
 				if c == ':' {
@@ -248,7 +248,7 @@ func lex(s string) ([]token, error) {
 // isBoundary reports whether position i starts a new word (after space or '(').
 func isBoundary(s string, i int) bool {
 	r, _ := utf8.DecodeLastRuneInString(s[:i])
-	return unicode.IsSpace(r) || r == '('
+	return unicode.IsSpace(r) || r == '(' || r == '（'
 }
 
 func isFieldName(w string) bool {
