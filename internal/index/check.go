@@ -19,7 +19,7 @@ func (s *Segment) Check() error {
 	var p Postings
 	var pos []uint32
 	for t := range s.dict {
-		if err := s.Postings(t, &p); err != nil {
+		if err := s.decodePostings(t, &p, false); err != nil {
 			return err
 		}
 		for j, d := range p.Docs {

@@ -97,6 +97,7 @@ func (s *Segment) Close() error {
 	if s.data == nil {
 		return nil
 	}
+	cacheDrop(s)
 	err := syscall.Munmap(s.data)
 	s.data = nil
 	return err
@@ -347,7 +348,11 @@ func (s *Segment) CF(i int) uint64 { return s.dict[i].cf }
 // Postings decodes the document list and frequencies of term i into p,
 // reusing its buffers, and readies its positions. The list's checksum is
 // verified the first time it is read.
-func (s *Segment) Postings(i int, p *Postings) error {
+func (s *Segment) Postings(i int, p *Postings) error { return s.decodePostings(i, p, true) }
+
+// decodePostings is Postings; with useCache false it neither reads nor
+// fills the posting cache (Check decodes every list itself).
+func (s *Segment) decodePostings(i int, p *Postings, useCache bool) error {
 	e := s.dict[i]
 	raw := s.postings[e.off : e.off+uint64(e.len)]
 	if !s.verified[i].Load() {
@@ -372,6 +377,17 @@ func (s *Segment) Postings(i int, p *Postings) error {
 	freqRaw := raw[hdr+int(ld) : hdr+int(ld)+int(lf)]
 	posRaw := raw[hdr+int(ld)+int(lf):]
 	df := int(e.df)
+	p.seg, p.term = s, i
+	if p.shared { // never decode into slices the cache holds
+		p.Docs, p.Freqs, p.Cum, p.shared = nil, nil, nil, false
+	}
+	if useCache && df >= cacheMinDF {
+		if c := cacheGet(s, i); c != nil {
+			p.Docs, p.Freqs, p.Cum, p.shared = c.docs, c.freqs, c.cum, true
+			p.pos.init(posRaw, int(e.cf))
+			return nil
+		}
+	}
 	var ok bool
 	var used int
 	p.Docs, used, ok = decodePacked(p.Docs[:0], docsRaw, df)
@@ -410,7 +426,12 @@ func (s *Segment) Postings(i int, p *Postings) error {
 		return bad("frequencies do not add up to the occurrence count")
 	}
 	p.pos.init(posRaw, int(e.cf))
-	p.seg, p.term = s, i
+	if useCache && df >= cacheMinDF {
+		cachePut(&cacheEntry{key: cacheKey{s, i}, docs: p.Docs, freqs: p.Freqs, cum: p.Cum})
+		// p now shares its slices with the cache; its next use must not
+		// append into them.
+		p.shared = true
+	}
 	return nil
 }
 
@@ -422,6 +443,8 @@ type Postings struct {
 	pos   packedReader
 	seg   *Segment
 	term  int
+	// shared: Docs, Freqs and Cum belong to the posting cache.
+	shared bool
 }
 
 // Positions appends the positions of the j-th document of the list to dst.
