@@ -9,6 +9,9 @@ export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 echo "== go vet"
 go vet ./...
 
+echo "== browser for the page's end-to-end tests"
+scripts/install-chromium.sh
+
 echo "== go test"
 go test -count=1 -timeout 30m ./...
 

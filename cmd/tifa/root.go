@@ -47,7 +47,7 @@ The index is a directory: --index DIR, else $TIFA_INDEX, else ./tifa-index.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{exitUsage, fmt.Errorf("%v (see tifa %s --help)", err, c.Name())}
 	})
-	root.AddCommand(newIngest(g), newSearch(g), newTrend(g), newKWIC(g), newStats(g), newCheck(g))
+	root.AddCommand(newIngest(g), newSearch(g), newTrend(g), newKWIC(g), newStats(g), newCheck(g), newServe(g))
 	return root
 }
 
