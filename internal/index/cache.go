@@ -5,12 +5,13 @@ import (
 	"sync"
 )
 
-// The posting cache keeps decoded document lists, frequencies and
-// occurrence offsets of recently used terms, shared by every query of
-// every open segment, within a byte budget (least recently used out
-// first). Common CJK characters stand in most Chinese phrases; decoding
-// their lists again for each query would dominate a hot trend. Cached
-// slices are read-only.
+// The cache keeps decoded document lists, frequencies and occurrence
+// offsets of recently used terms, and recently read store blocks
+// decompressed, shared by every query of every open segment, within a byte
+// budget (least recently used out first). Common CJK characters stand in
+// most Chinese phrases; decoding their lists again for each query would
+// dominate a hot trend, and decompressing a block per listed document a
+// search. Cached slices are read-only.
 var postingCache = lruCache{m: map[cacheKey]*list.Element{}, max: 256 << 20}
 
 type lruCache struct {
@@ -30,12 +31,17 @@ type cacheKey struct {
 	term int
 }
 
+// cacheEntry is a decoded posting list (key.term >= 0) or a decompressed
+// store block (key.term = -1 - block).
 type cacheEntry struct {
 	key              cacheKey
 	docs, freqs, cum []uint32
+	block            []byte
 }
 
-func (e *cacheEntry) size() int64 { return int64(len(e.docs)+len(e.freqs)+len(e.cum))*4 + 96 }
+func (e *cacheEntry) size() int64 {
+	return int64(len(e.docs)+len(e.freqs)+len(e.cum))*4 + int64(len(e.block)) + 96
+}
 
 // SetCacheBytes sets the budget of the decoded-postings cache (default
 // 256 MiB); 0 disables it.

@@ -289,6 +289,10 @@ func (s *Segment) loadBlocks() error {
 	return nil
 }
 
+// IDBytes returns the id of document i without copying; the bytes are
+// read-only and valid while the segment is open.
+func (s *Segment) IDBytes(i int) []byte { return s.idBytes[s.idOffs[i]:s.idOffs[i+1]] }
+
 // ID returns the id of document i.
 func (s *Segment) ID(i int) string {
 	return string(s.idBytes[s.idOffs[i]:s.idOffs[i+1]])
@@ -504,13 +508,28 @@ func (s *Segment) Block(b int, dst []byte) ([]byte, error) {
 	return out, nil
 }
 
+// CachedBlock is Block through the shared cache: the result is read-only
+// and may be shared with other callers. Sequential scans should use Block,
+// so as not to push out what interactive queries reuse.
+func (s *Segment) CachedBlock(b int) ([]byte, error) {
+	if c := cacheGet(s, -1-b); c != nil {
+		return c.block, nil
+	}
+	raw, err := s.Block(b, nil)
+	if err != nil {
+		return nil, err
+	}
+	cachePut(&cacheEntry{key: cacheKey{s, -1 - b}, block: raw})
+	return raw, nil
+}
+
 // DocBlock returns the store block and offset of document i.
 func (s *Segment) DocBlock(i int) (int, int) { return int(s.block[i]), int(s.blockOff[i]) }
 
 // Doc reads document i from the store.
 func (s *Segment) Doc(i int) (corpus.Document, error) {
 	b, off := s.DocBlock(i)
-	raw, err := s.Block(b, nil)
+	raw, err := s.CachedBlock(b)
 	if err != nil {
 		return corpus.Document{}, err
 	}

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -86,17 +87,7 @@ func (l *Local) Search(ctx context.Context, r SearchRequest) (*SearchResult, err
 	scores := make([]float64, len(ms))
 	switch r.Sort {
 	case "", "newest", "oldest":
-		newest := r.Sort != "oldest"
-		sort.Slice(ms, func(a, b int) bool {
-			x, y := ms[a], ms[b]
-			if x.day != y.day {
-				if x.day == index.NoDate || y.day == index.NoDate {
-					return y.day == index.NoDate // undated last either way
-				}
-				return (x.day > y.day) == newest
-			}
-			return l.id(x) < l.id(y)
-		})
+		ms = l.ordered(ms, r.Sort != "oldest", r.Offset+r.Limit)
 	case "relevance":
 		scores = l.bm25(ms)
 		idx := make([]int, len(ms))
@@ -134,6 +125,82 @@ func (l *Local) Search(ctx context.Context, r SearchRequest) (*SearchResult, err
 }
 
 func (l *Local) id(m match) string { return l.Snap.Segments[m.seg].ID(int(m.doc)) }
+
+// ordered returns the first k matches (all when k < 0) in date order:
+// oldest first, or newest first; undated documents last either way. Ties
+// on a day go by id (descending when newest first, so that newest is the
+// exact reverse of oldest among dated documents). ms holds each
+// segment's matches in document order, which is (date, id) order, so this
+// merges the segments' runs instead of sorting.
+func (l *Local) ordered(ms []match, newest bool, k int) []match {
+	if k < 0 || k > len(ms) {
+		k = len(ms)
+	}
+	// Split ms into per-segment runs; in each, dated then undated.
+	type run struct {
+		dated, undated []match
+	}
+	var runs []run
+	for i := 0; i < len(ms); {
+		j := i
+		for j < len(ms) && ms[j].seg == ms[i].seg {
+			j++
+		}
+		u := sort.Search(j-i, func(x int) bool { return ms[i+x].day == index.NoDate }) + i
+		runs = append(runs, run{dated: ms[i:u], undated: ms[u:j]})
+		i = j
+	}
+	less := func(a, b match) bool { // dated order, oldest first
+		if a.day != b.day {
+			return a.day < b.day
+		}
+		ga, gb := l.Snap.Segments[a.seg], l.Snap.Segments[b.seg]
+		return bytes.Compare(ga.IDBytes(int(a.doc)), gb.IDBytes(int(b.doc))) < 0
+	}
+	out := make([]match, 0, k)
+	// Dated documents: heads of the runs, from the front (oldest) or the back.
+	pos := make([]int, len(runs))
+	for len(out) < k {
+		best := -1
+		var bm match
+		for ri := range runs {
+			d := runs[ri].dated
+			if pos[ri] >= len(d) {
+				continue
+			}
+			m := d[pos[ri]]
+			if newest {
+				m = d[len(d)-1-pos[ri]]
+			}
+			if best < 0 || (newest && less(bm, m)) || (!newest && less(m, bm)) {
+				best, bm = ri, m
+			}
+		}
+		if best < 0 {
+			break
+		}
+		pos[best]++
+		out = append(out, bm)
+	}
+	// Undated documents, by id.
+	clear(pos)
+	for len(out) < k {
+		best := -1
+		var bm match
+		for ri := range runs {
+			u := runs[ri].undated
+			if pos[ri] < len(u) && (best < 0 || less(u[pos[ri]], bm)) {
+				best, bm = ri, u[pos[ri]]
+			}
+		}
+		if best < 0 {
+			break
+		}
+		pos[best]++
+		out = append(out, bm)
+	}
+	return out
+}
 
 // bm25 scores each match by Okapi BM25 (k1 1.2, b 0.75), taking the
 // query's hits in the document as the term frequency and its matching
@@ -437,16 +504,11 @@ func (l *Local) KWIC(ctx context.Context, r KWICRequest) (*KWICResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(ms, func(a, b int) bool {
-		if ms[a].day != ms[b].day {
-			return ms[a].day < ms[b].day
-		}
-		return l.id(ms[a]) < l.id(ms[b])
-	})
 	res := &KWICResult{Lines: []KWICLine{}}
 	for _, m := range ms {
 		res.Total += int(m.hits)
 	}
+	ms = l.ordered(ms, false, -1)
 	mt := NewMatcher(n)
 	var raw []byte
 	lastSeg, lastBlock := -1, -1
@@ -460,7 +522,7 @@ func (l *Local) KWIC(ctx context.Context, r KWICRequest) (*KWICResult, error) {
 		g := l.Snap.Segments[m.seg]
 		b, off := g.DocBlock(int(m.doc))
 		if m.seg != lastSeg || b != lastBlock {
-			if raw, err = g.Block(b, raw); err != nil {
+			if raw, err = g.CachedBlock(b); err != nil {
 				return nil, err
 			}
 			lastSeg, lastBlock = m.seg, b

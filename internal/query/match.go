@@ -13,6 +13,13 @@ import (
 // the index.
 type Matcher struct {
 	leaves []Node
+
+	// Buffers reused from call to call: a Matcher serves one goroutine.
+	tk    textnorm.Tokenizer
+	buf   []byte
+	offs  []int
+	spans []textnorm.Span
+	toks  []string
 }
 
 // NewMatcher collects the positive leaves of n.
@@ -47,7 +54,7 @@ func (m *Matcher) Spans(field string, isTitle bool) []Span {
 	if field == "" || len(m.leaves) == 0 {
 		return nil
 	}
-	toks, spans := textnorm.Spans(field)
+	toks, spans := m.tokens(field)
 	var out []Span
 	for _, l := range m.leaves {
 		switch l := l.(type) {
@@ -80,6 +87,24 @@ func (m *Matcher) Spans(field string, isTitle bool) []Span {
 		}
 	}
 	return mergeSpans(out)
+}
+
+// tokens returns the tokens of field and their spans, with one allocation
+// for all the token text.
+func (m *Matcher) tokens(field string) ([]string, []textnorm.Span) {
+	m.buf, m.offs, m.spans = m.buf[:0], m.offs[:0], m.spans[:0]
+	m.tk.Each(field, func(tok []byte, a, b int) {
+		m.offs = append(m.offs, len(m.buf))
+		m.buf = append(m.buf, tok...)
+		m.spans = append(m.spans, textnorm.Span{Start: a, End: b})
+	})
+	m.offs = append(m.offs, len(m.buf))
+	all := string(m.buf)
+	m.toks = m.toks[:0]
+	for i := range m.spans {
+		m.toks = append(m.toks, all[m.offs[i]:m.offs[i+1]])
+	}
+	return m.toks, m.spans
 }
 
 // phraseStarts returns the token indexes where p's non-overlapping

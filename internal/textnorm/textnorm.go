@@ -59,7 +59,8 @@ type Tokenizer struct {
 	word      []byte // current word token, normalised
 	wordStart int    // original start offset of the current word
 	wordEnd   int
-	nbuf      []byte // one normalised segment
+	nbuf      []byte            // one normalised segment
+	one       [utf8.UTFMax]byte // a one-character token
 	fn        func(tok []byte, start, end int)
 }
 
@@ -136,9 +137,8 @@ func (t *Tokenizer) rune(r rune, start, end int) {
 	switch {
 	case IsIdeo(r):
 		t.flush()
-		var b [utf8.UTFMax]byte
-		n := utf8.EncodeRune(b[:], r)
-		t.fn(b[:n], start, end)
+		n := utf8.EncodeRune(t.one[:], r)
+		t.fn(t.one[:n], start, end)
 	case isWord(r):
 		if len(t.word) == 0 {
 			t.wordStart = start
