@@ -244,3 +244,20 @@ func TestRequiredTokens_Cases(t *testing.T) {
 		}
 	}
 }
+
+func TestSearch_TotalCountsBeyondThePage(t *testing.T) {
+	l := openTestIndex(t, testDocs, 1) // one segment per document
+	for _, sort := range []string{"newest", "oldest", "relevance"} {
+		res, err := l.Search(context.Background(), SearchRequest{Query: "common prosperity OR 动态清零", Limit: 1, Offset: 1, Sort: sort})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 4 || len(res.Hits) != 1 {
+			t.Errorf("%s: total %d, %d hits on the page; want 4 and 1", sort, res.Total, len(res.Hits))
+		}
+	}
+	res, _ := l.Search(context.Background(), SearchRequest{Query: "common prosperity OR 动态清零", Limit: 2, Offset: 1, Sort: "newest"})
+	if len(res.Hits) != 2 || res.Hits[0].ID != "d2" || res.Hits[1].ID != "d1" {
+		t.Errorf("page 2 of newest: %+v", res.Hits)
+	}
+}

@@ -84,10 +84,11 @@ func (l *Local) Search(ctx context.Context, r SearchRequest) (*SearchResult, err
 	if err != nil {
 		return nil, err
 	}
+	total := len(ms)
 	scores := make([]float64, len(ms))
 	switch r.Sort {
 	case "", "newest", "oldest":
-		ms = l.ordered(ms, r.Sort != "oldest", r.Offset+r.Limit)
+		ms = l.ordered(ms, r.Sort != "oldest", r.Offset+r.Limit) // only the page is ordered
 	case "relevance":
 		scores = l.bm25(ms)
 		idx := make([]int, len(ms))
@@ -109,7 +110,7 @@ func (l *Local) Search(ctx context.Context, r SearchRequest) (*SearchResult, err
 	default:
 		return nil, fmt.Errorf("unknown sort %q (want newest, oldest or relevance)", r.Sort)
 	}
-	res := &SearchResult{Total: len(ms), Hits: []SearchHit{}}
+	res := &SearchResult{Total: total, Hits: []SearchHit{}}
 	mt := NewMatcher(n)
 	for i := r.Offset; i < len(ms) && i < r.Offset+r.Limit; i++ {
 		m := ms[i]

@@ -67,12 +67,73 @@ type Tokenizer struct {
 // Each calls fn for every token of s in order, with the normalised token and
 // its byte span [start, end) in s. tok is valid only during the call. Each
 // costs one pass over s and allocates nothing in the steady state.
+//
+// ASCII and CJK unified ideographs, the bulk of the corpora, take a fast
+// path: NFKC leaves them as they are and they never compose with a
+// neighbour, so only the runs of other characters between them go through
+// the normaliser (and those runs start and end at normalisation
+// boundaries).
 func (t *Tokenizer) Each(s string, fn func(tok []byte, start, end int)) {
 	t.fn = fn
 	t.word = t.word[:0]
-	base := 0
-	for base < len(s) {
-		rest := s[base:]
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if i+1 == len(s) || s[i+1] < utf8.RuneSelf || cjkAt(s, i+1) > 0 {
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				t.rune(rune(c), i, i+1)
+				i++
+				continue
+			}
+		} else if size := cjkAt(s, i); size > 0 {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			t.rune(r, i, i+size)
+			i += size
+			continue
+		}
+		k := i
+		for {
+			_, size := utf8.DecodeRuneInString(s[k:])
+			k += size
+			if k >= len(s) || fastAt(s, k) {
+				break
+			}
+		}
+		t.slow(s, i, k)
+		i = k
+	}
+	t.flush()
+	t.fn = nil
+}
+
+// cjkAt returns the byte length of the CJK unified ideograph (U+3400–4DBF,
+// U+4E00–9FFF) starting at s[i], or 0.
+func cjkAt(s string, i int) int {
+	if c := s[i]; c < 0xE3 || c > 0xE9 || i+2 >= len(s) {
+		return 0
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if r >= 0x3400 && r <= 0x4DBF || r >= 0x4E00 && r <= 0x9FFF {
+		return size
+	}
+	return 0
+}
+
+// fastAt reports whether the character at s[k] takes the fast path.
+func fastAt(s string, k int) bool {
+	if s[k] < utf8.RuneSelf {
+		return k+1 == len(s) || s[k+1] < utf8.RuneSelf || cjkAt(s, k+1) > 0
+	}
+	return cjkAt(s, k) > 0
+}
+
+// slow normalises and tokenizes s[a:b], a run that starts and ends at
+// normalisation boundaries.
+func (t *Tokenizer) slow(s string, a, b int) {
+	base := a
+	for base < b {
+		rest := s[base:b]
 		n := norm.NFKC.QuickSpanString(rest)
 		// The prefix rest[:n] is already NFKC: each rune maps to itself.
 		for i := 0; i < n; {
@@ -90,14 +151,14 @@ func (t *Tokenizer) Each(s string, fn func(tok []byte, start, end int)) {
 			i += size
 		}
 		base += n
-		if n == len(rest) {
+		if base >= b {
 			break
 		}
 		// Normalise one segment that is not NFKC; every rune it produces
 		// maps to the segment's whole original span.
-		k := norm.NFKC.NextBoundaryInString(s[base:], true)
+		k := norm.NFKC.NextBoundaryInString(s[base:b], true)
 		if k <= 0 { // cannot happen, but never loop forever
-			_, k = utf8.DecodeRuneInString(s[base:])
+			_, k = utf8.DecodeRuneInString(s[base:b])
 		}
 		end := base + k
 		t.nbuf = norm.NFKC.AppendString(t.nbuf[:0], s[base:end])
@@ -108,8 +169,6 @@ func (t *Tokenizer) Each(s string, fn func(tok []byte, start, end int)) {
 		}
 		base = end
 	}
-	t.flush()
-	t.fn = nil
 }
 
 // foldRune applies full case folding to r and classifies the result.
