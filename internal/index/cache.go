@@ -3,6 +3,7 @@ package index
 import (
 	"container/list"
 	"sync"
+	"sync/atomic"
 )
 
 // The cache keeps decoded document lists, frequencies and occurrence
@@ -37,10 +38,29 @@ type cacheEntry struct {
 	key              cacheKey
 	docs, freqs, cum []uint32
 	block            []byte
+	// pos holds every position of the list, absolute, once decoded (see
+	// Postings.AllPositions); its size is not counted in the budget until
+	// then, and is then added by the decoder.
+	pos atomic.Pointer[[]uint32]
 }
 
 func (e *cacheEntry) size() int64 {
-	return int64(len(e.docs)+len(e.freqs)+len(e.cum))*4 + int64(len(e.block)) + 96
+	n := int64(len(e.docs)+len(e.freqs)+len(e.cum))*4 + int64(len(e.block)) + 96
+	if p := e.pos.Load(); p != nil {
+		n += int64(len(*p)) * 4
+	}
+	return n
+}
+
+// grow accounts for an entry that grew by n bytes after it was cached.
+func cacheGrow(e *cacheEntry, n int64) {
+	c := &postingCache
+	c.Lock()
+	defer c.Unlock()
+	if el, ok := c.m[e.key]; ok && el.Value.(*cacheEntry) == e {
+		c.bytes += n
+		c.evict()
+	}
 }
 
 // SetCacheBytes sets the budget of the decoded-postings cache (default

@@ -385,9 +385,10 @@ func (s *Segment) decodePostings(i int, p *Postings, useCache bool) error {
 	if p.shared { // never decode into slices the cache holds
 		p.Docs, p.Freqs, p.Cum, p.shared = nil, nil, nil, false
 	}
+	p.entry = nil
 	if useCache && df >= cacheMinDF {
 		if c := cacheGet(s, i); c != nil {
-			p.Docs, p.Freqs, p.Cum, p.shared = c.docs, c.freqs, c.cum, true
+			p.Docs, p.Freqs, p.Cum, p.shared, p.entry = c.docs, c.freqs, c.cum, true, c
 			p.pos.init(posRaw, int(e.cf))
 			return nil
 		}
@@ -431,7 +432,8 @@ func (s *Segment) decodePostings(i int, p *Postings, useCache bool) error {
 	}
 	p.pos.init(posRaw, int(e.cf))
 	if useCache && df >= cacheMinDF {
-		cachePut(&cacheEntry{key: cacheKey{s, i}, docs: p.Docs, freqs: p.Freqs, cum: p.Cum})
+		p.entry = &cacheEntry{key: cacheKey{s, i}, docs: p.Docs, freqs: p.Freqs, cum: p.Cum}
+		cachePut(p.entry)
 		// p now shares its slices with the cache; its next use must not
 		// append into them.
 		p.shared = true
@@ -449,6 +451,50 @@ type Postings struct {
 	term  int
 	// shared: Docs, Freqs and Cum belong to the posting cache.
 	shared bool
+	entry  *cacheEntry // the cache entry of the list, if cached
+}
+
+// AllPositions returns the positions of every document of the list,
+// absolute: those of the j-th document are all[Cum[j]:Cum[j+1]]. It
+// decodes the whole position stream at once (about a nanosecond a
+// position), which beats Positions when most documents are needed; for a
+// cached list the result is kept with it. The slice is read-only.
+func (p *Postings) AllPositions() ([]uint32, error) {
+	if p.entry != nil {
+		if all := p.entry.pos.Load(); all != nil {
+			return *all, nil
+		}
+	}
+	bad := func(what string) error {
+		return corrupt(p.seg.Path, fmt.Sprintf("postings of term %q", p.seg.term(p.term)), "%s", what)
+	}
+	all, used, ok := decodePacked(make([]uint32, 0, p.pos.n), p.pos.src, p.pos.n)
+	if !ok || used != len(p.pos.src) {
+		return nil, bad("bad positions")
+	}
+	for j, d := range p.Docs {
+		limit := p.seg.TitleToks[d] + FieldGap + p.seg.TextToks[d]
+		ps := all[p.Cum[j]:p.Cum[j+1]]
+		var cur uint32
+		for k, v := range ps {
+			if k == 0 {
+				cur = v
+			} else {
+				if v == 0 || cur+v < cur {
+					return nil, bad("positions not increasing")
+				}
+				cur += v
+			}
+			if cur >= limit {
+				return nil, bad("position past the end of its document")
+			}
+			ps[k] = cur
+		}
+	}
+	if p.entry != nil && p.entry.pos.CompareAndSwap(nil, &all) {
+		cacheGrow(p.entry, int64(len(all))*4)
+	}
+	return all, nil
 }
 
 // Positions appends the positions of the j-th document of the list to dst.

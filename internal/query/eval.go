@@ -211,6 +211,8 @@ type slotLists struct {
 	lists []*index.Postings
 	cur   []int // cursor per list
 	docs  []uint32
+	all   []uint32 // every position of a one-term slot (see prepare)
+	buf   []uint32
 }
 
 // loadSlot decodes the postings of every term the slot matches.
@@ -255,10 +257,23 @@ func (e *segEval) loadSlot(s Slot) (*slotLists, error) {
 	return sl, nil
 }
 
-// positions appends the positions of doc d in every list of the slot, in
-// order. Calls must come with non-decreasing d.
-func (sl *slotLists) positions(d uint32, dst []uint32) ([]uint32, error) {
-	start := len(dst)
+// positions returns the positions of doc d in the slot, in order; the
+// result is read-only and valid until the next call. Calls must come with
+// non-decreasing d.
+func (sl *slotLists) positions(d uint32) ([]uint32, error) {
+	if len(sl.lists) == 1 && sl.all != nil {
+		p := sl.lists[0]
+		j := sl.cur[0]
+		if j < len(p.Docs) && p.Docs[j] < d {
+			j += sort.Search(len(p.Docs)-j, func(k int) bool { return p.Docs[j+k] >= d })
+		}
+		sl.cur[0] = j
+		if j < len(p.Docs) && p.Docs[j] == d {
+			return sl.all[p.Cum[j]:p.Cum[j+1]], nil
+		}
+		return nil, nil
+	}
+	dst := sl.buf[:0]
 	for i, p := range sl.lists {
 		j := sl.cur[i]
 		if j < len(p.Docs) && p.Docs[j] < d {
@@ -274,10 +289,22 @@ func (sl *slotLists) positions(d uint32, dst []uint32) ([]uint32, error) {
 		}
 	}
 	if len(sl.lists) > 1 {
-		s := dst[start:]
-		sort.Slice(s, func(a, b int) bool { return s[a] < s[b] })
+		sort.Slice(dst, func(a, b int) bool { return dst[a] < dst[b] })
 	}
+	sl.buf = dst
 	return dst, nil
+}
+
+// prepare decodes the whole position stream of a one-term slot when the
+// candidate documents are a large part of its list: one pass then beats a
+// seek per document.
+func (sl *slotLists) prepare(candidates int) error {
+	if len(sl.lists) != 1 || candidates*8 < len(sl.lists[0].Docs) {
+		return nil
+	}
+	all, err := sl.lists[0].AllPositions()
+	sl.all = all
+	return err
 }
 
 // freqOf returns the occurrences of d in the slot (cursor as positions).
@@ -328,6 +355,13 @@ func (e *segEval) phraseDocs(p *Phrase) ([]uint32, []*slotLists, error) {
 			return nil, nil, nil
 		}
 	}
+	if len(slots) > 1 {
+		for _, sl := range slots {
+			if err := sl.prepare(len(cand)); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
 	return cand, slots, nil
 }
 
@@ -369,13 +403,16 @@ func (e *segEval) matchStarts(p *Phrase, slots []*slotLists, d uint32, dst []uin
 	}
 	for i, sl := range slots {
 		var err error
-		e.scratch.pos[i], err = sl.positions(d, e.scratch.pos[i][:0])
+		e.scratch.pos[i], err = sl.positions(d)
 		if err != nil {
 			return dst, err
 		}
 	}
 	k := uint32(len(slots))
 	titleEnd := e.seg.TitleToks[d]
+	if len(slots) == 2 && !p.TitleOnly {
+		return pairStarts(e.scratch.pos[0], e.scratch.pos[1], dst), nil
+	}
 	if cap(e.scratch.idx) < len(slots) {
 		e.scratch.idx = make([]int, len(slots))
 	}
@@ -406,6 +443,31 @@ func (e *segEval) matchStarts(p *Phrase, slots []*slotLists, d uint32, dst []uin
 		}
 	}
 	return dst, nil
+}
+
+// pairStarts appends the starts of the non-overlapping occurrences of a
+// two-token phrase: positions a in as with a+1 in bs, leftmost first. It
+// is matchStarts' loop for the commonest phrase length, in one merge.
+func pairStarts(as, bs []uint32, dst []uint32) []uint32 {
+	j := 0
+	next := uint32(0)
+	for _, a := range as {
+		if a < next {
+			continue
+		}
+		want := a + 1
+		for j < len(bs) && bs[j] < want {
+			j++
+		}
+		if j == len(bs) {
+			break
+		}
+		if bs[j] == want {
+			dst = append(dst, a)
+			next = a + 2
+		}
+	}
+	return dst
 }
 
 func (e *segEval) near(n *Near) ([]DocHit, error) {
