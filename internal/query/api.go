@@ -21,6 +21,10 @@ type SearchRequest struct {
 	Sort   string // "newest" (default), "oldest" or "relevance"
 	Limit  int    // default 20
 	Offset int
+	// NoSnippets leaves Snippet empty: it saves reading and tokenizing
+	// each listed document's text when only ids, dates and titles are
+	// wanted.
+	NoSnippets bool
 }
 
 // SearchResult is SPEC §5's search output.

@@ -119,8 +119,12 @@ func (l *Local) Search(ctx context.Context, r SearchRequest) (*SearchResult, err
 		if err != nil {
 			return nil, err
 		}
-		res.Hits = append(res.Hits, SearchHit{ID: d.ID, Date: d.Date, Source: d.Source, Title: d.Title,
-			Score: math.Round(scores[i]*1000) / 1000, Hits: int(m.hits), Snippet: snippet(mt, d.Text)})
+		h := SearchHit{ID: d.ID, Date: d.Date, Source: d.Source, Title: d.Title,
+			Score: math.Round(scores[i]*1000) / 1000, Hits: int(m.hits)}
+		if !r.NoSnippets {
+			h.Snippet = snippet(mt, d.Text)
+		}
+		res.Hits = append(res.Hits, h)
 	}
 	return res, nil
 }
