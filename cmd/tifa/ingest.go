@@ -115,6 +115,7 @@ func runIngest(cmd *cobra.Command, g *globals, f *ingestFlags, paths []string) e
 	var rejected, undated int
 	var textBytes int64
 	errStrict := errors.New("strict")
+	var errWrite error // the writer failed: an index error, not an input one
 	err = corpus.Walk(ctx, paths, copt, func(r corpus.Record) error {
 		if r.Err != nil {
 			rejected++
@@ -133,6 +134,7 @@ func runIngest(cmd *cobra.Command, g *globals, f *ingestFlags, paths []string) e
 		textBytes += int64(len(r.Doc.Title) + len(r.Doc.Text))
 		given.Add(1)
 		if _, err := w.Add(r.Doc); err != nil {
+			errWrite = err
 			return err
 		}
 		if bar != nil {
@@ -152,6 +154,10 @@ func runIngest(cmd *cobra.Command, g *globals, f *ingestFlags, paths []string) e
 	case errors.Is(err, errStrict):
 		w.Abort()
 		return &exitError{exitRejected, fmt.Errorf("--strict: stopped at the first bad record; nothing from this run was committed")}
+	case errWrite != nil:
+		w.Abort()
+		st := w.Stats()
+		return &exitError{exitIndex, fmt.Errorf("%w\nthe index keeps its last commit: %d documents added and %d replaced by this run are in it", errWrite, st.Added, st.Replaced)}
 	case ctx.Err() != nil:
 		w.Abort()
 		st := w.Stats()
@@ -161,7 +167,9 @@ func runIngest(cmd *cobra.Command, g *globals, f *ingestFlags, paths []string) e
 		return readErr(err)
 	}
 	if err := w.Commit(); err != nil {
-		return &exitError{exitIndex, err}
+		w.Abort()
+		st := w.Stats()
+		return &exitError{exitIndex, fmt.Errorf("%w\nthe index keeps its last commit: %d documents added and %d replaced by this run are in it", err, st.Added, st.Replaced)}
 	}
 	if !f.noCompact {
 		if _, err := w.Compact(ctx); err != nil && ctx.Err() == nil {

@@ -86,25 +86,6 @@ func pad(s string, w int, right bool) string {
 	return s + strings.Repeat(" ", n)
 }
 
-// clip cuts s to at most w columns, marking the cut with …; from the left
-// when left.
-func clip(s string, w int, left bool) string {
-	if width(s) <= w {
-		return s
-	}
-	rs := []rune(s)
-	if left {
-		for len(rs) > 0 && width(string(rs))+1 > w {
-			rs = rs[1:]
-		}
-		return "…" + string(rs)
-	}
-	for len(rs) > 0 && width(string(rs))+1 > w {
-		rs = rs[:len(rs)-1]
-	}
-	return string(rs) + "…"
-}
-
 // table prints rows with columns aligned by display width; right[i] aligns
 // column i right.
 func table(w io.Writer, header []string, rows [][]string, right []bool) {

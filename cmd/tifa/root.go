@@ -48,6 +48,7 @@ The index is a directory: --index DIR, else $TIFA_INDEX, else ./tifa-index.`,
 		return &exitError{exitUsage, fmt.Errorf("%v (see tifa %s --help)", err, c.Name())}
 	})
 	root.AddCommand(newIngest(g), newSearch(g), newTrend(g), newKWIC(g), newStats(g), newCheck(g), newServe(g))
+	root.AddCommand(newAnalysisCmds(g)...)
 	return root
 }
 
@@ -69,9 +70,18 @@ func readErr(err error) error {
 	case errors.As(err, &pe):
 		// The caret stands under the offending character, counting display
 		// columns (a CJK character takes two).
+		// A long query is shown 60 characters either side of the column.
 		rs := []rune(pe.Query)
 		col := min(max(pe.Col-1, 0), len(rs))
-		return &exitError{exitUsage, fmt.Errorf("%w\n  %s\n  %s^", err, pe.Query, strings.Repeat(" ", width(string(rs[:col]))))}
+		lo, hi := max(col-60, 0), min(col+60, len(rs))
+		pre, post := "", ""
+		if lo > 0 {
+			pre = "…"
+		}
+		if hi < len(rs) {
+			post = "…"
+		}
+		return &exitError{exitUsage, fmt.Errorf("%w\n  %s%s%s\n  %s^", err, pre, string(rs[lo:hi]), post, strings.Repeat(" ", width(pre+string(rs[lo:col]))))}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &exitError{exitUsage, fmt.Errorf("the query ran longer than --timeout allows; narrow it (dates, sources) or raise --timeout")}
 	case errors.Is(err, index.ErrCorrupt), errors.Is(err, index.ErrNewerVersion), errors.Is(err, store.ErrNoIndex):

@@ -9,6 +9,12 @@ import (
 
 const bom = "\uFEFF"
 
+// minDate is the earliest publication date accepted. Dates before it, and
+// more than a year after today, are rejected as typos: no news corpus has
+// them, and one of them would stretch every trend over centuries of empty
+// buckets.
+const minDate = "1800-01-01"
+
 // finish normalises a document read by any format, in place: fields
 // trimmed and repaired to valid UTF-8, the date normalised, text with LF
 // line ends, and the defaults filled in (source from Options.Source, lang
@@ -25,6 +31,12 @@ func (c *config) finish(d *Document, fileID string) error {
 	date, err := ParseDate(cleanField(d.Date))
 	if err != nil {
 		return err
+	}
+	switch {
+	case date != "" && date < minDate:
+		return reject(ErrField, "date %q is before %s (a typo?)", date, minDate)
+	case date != "" && c.maxDate != "" && date > c.maxDate:
+		return reject(ErrField, "date %q is more than a year in the future (a typo?)", date)
 	}
 	d.Date = date
 	if d.Title == "" && d.Text == "" && d.ID == "" {

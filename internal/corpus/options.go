@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
+	"time"
 )
 
 // DefaultMaxDocBytes is the largest record or document read when
@@ -69,14 +70,16 @@ func parseTarget(s string) (target, bool) {
 type config struct {
 	Options
 	maxDoc int
-	cols   map[string]target // Options.Map by exact column name
-	fold   map[string]target // Options.Map by lower-cased column name
+	// maxDate is the latest date accepted: a year from now (see finish).
+	maxDate string
+	cols    map[string]target // Options.Map by exact column name
+	fold    map[string]target // Options.Map by lower-cased column name
 }
 
 // newConfig checks opt. It fails on an unknown Format or a Map entry whose
 // field is not a Document field.
 func newConfig(opt Options) (*config, error) {
-	c := &config{Options: opt, maxDoc: opt.MaxDocBytes}
+	c := &config{Options: opt, maxDoc: opt.MaxDocBytes, maxDate: time.Now().AddDate(1, 0, 0).Format("2006-01-02")}
 	if c.maxDoc <= 0 {
 		c.maxDoc = DefaultMaxDocBytes
 	}

@@ -90,11 +90,9 @@ func FuzzSegmentOpen(f *testing.F) {
 		if fix {
 			data = fixChecksums(data)
 		}
-		path := filepath.Join(t.TempDir(), "f.seg")
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		s, err := Open(path)
+		// OpenBytes is Open without the file and the mapping: the same
+		// loader, many times faster per input.
+		s, err := OpenBytes("f.seg", data)
 		if err != nil {
 			return
 		}

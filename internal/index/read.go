@@ -22,9 +22,10 @@ import (
 // own checksum the first time it is read. A Segment is safe for concurrent
 // use; Close unmaps it.
 type Segment struct {
-	Path string
-	data []byte
-	toc  map[uint32]tocEntry
+	Path   string
+	data   []byte
+	mapped bool // data is mapped (Open), not a caller's slice (OpenBytes)
+	toc    map[uint32]tocEntry
 
 	// Document columns, indexed by document number.
 	N         int
@@ -62,7 +63,7 @@ type dictEntry struct {
 	cf  uint64
 }
 
-// Open maps and verifies the segment at path.
+// Open maps and verifies the segment at path. Close unmaps it.
 func Open(path string) (*Segment, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -74,22 +75,44 @@ func Open(path string) (*Segment, error) {
 		return nil, fmt.Errorf("open segment: %w", err)
 	}
 	size := st.Size()
-	if size < headerLen+footerLen {
-		return nil, corrupt(path, "file", "only %d bytes (truncated)", size)
-	}
-	if size > 1<<40 {
-		return nil, corrupt(path, "file", "implausible size %d", size)
+	if err := checkSize(path, size); err != nil {
+		return nil, err
 	}
 	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
 		return nil, fmt.Errorf("map segment %s: %w", path, err)
 	}
-	s := &Segment{Path: path, data: data}
+	s := &Segment{Path: path, data: data, mapped: true}
 	if err := s.load(); err != nil {
 		syscall.Munmap(data)
 		return nil, err
 	}
 	return s, nil
+}
+
+// OpenBytes verifies and opens the segment whose file content is data, as
+// Open does for a mapped file; path names it in errors. The Segment reads
+// data in place: the caller must not change it while the segment is in
+// use. It serves file systems that cannot be mapped (vfs.Mem in tests).
+func OpenBytes(path string, data []byte) (*Segment, error) {
+	if err := checkSize(path, int64(len(data))); err != nil {
+		return nil, err
+	}
+	s := &Segment{Path: path, data: data}
+	if err := s.load(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func checkSize(path string, size int64) error {
+	if size < headerLen+footerLen {
+		return corrupt(path, "file", "only %d bytes (truncated)", size)
+	}
+	if size > 1<<40 {
+		return corrupt(path, "file", "implausible size %d", size)
+	}
+	return nil
 }
 
 // Close unmaps the file. The Segment must not be used afterwards.
@@ -98,7 +121,10 @@ func (s *Segment) Close() error {
 		return nil
 	}
 	cacheDrop(s)
-	err := syscall.Munmap(s.data)
+	var err error
+	if s.mapped {
+		err = syscall.Munmap(s.data)
+	}
 	s.data = nil
 	return err
 }

@@ -3,7 +3,6 @@ package server_test
 import (
 	"io"
 	"net/http"
-	"net/url"
 	"runtime/metrics"
 	"slices"
 	"sync"
@@ -27,17 +26,7 @@ func BenchmarkServe_Load(b *testing.B) {
 	const clients = 64
 	dir := servertest.Index(b)
 	ts := servertest.Start(b, dir, server.Config{})
-	q := url.QueryEscape
-	paths := []string{
-		"/api/trend?q=" + q("动态清零") + "&q=" + q("dynamic clearing"),
-		"/api/search?q=" + q("共同富裕") + "&limit=20",
-		"/api/kwic?q=" + q("common prosperity") + "&limit=100",
-		"/api/doc/ex-zh-2024-06-11?q=" + q("动态清零"),
-		"/api/trend?q=" + q("/dynamic (zero|clearing)/") + "&by=quarter",
-		"/api/search?q=" + q(`"dynamic clearing" OR 动态清零`) + "&sort=relevance",
-		"/api/validate?q=" + q("(共同富裕 OR"),
-		"/api/sources",
-	}
+	paths := loadPaths()
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}

@@ -20,6 +20,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/tifa-project/tifa/internal/analysis"
 	"github.com/tifa-project/tifa/internal/query"
 )
 
@@ -35,6 +36,9 @@ const (
 type Config struct {
 	// Searcher answers every query of the API.
 	Searcher query.Searcher
+	// Analysis answers the analysis endpoints (analysis.go); nil takes an
+	// Analyzer of the Searcher when it is the embedded index.
+	Analysis *analysis.Analyzer
 	// Assets is the page (index.html at its root, see internal/web); nil
 	// serves the API only.
 	Assets fs.FS
@@ -86,6 +90,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ErrorLog == nil {
 		cfg.ErrorLog = log.Default()
 	}
+	if l, ok := cfg.Searcher.(*query.Local); ok && cfg.Analysis == nil {
+		cfg.Analysis = analysis.New(l)
+	}
 	s := &Server{cfg: cfg, lim: newLimiter(cfg.MaxConcurrent, cfg.MaxQueued)}
 	if cfg.Assets != nil {
 		st, err := loadStatic(cfg.Assets)
@@ -95,6 +102,7 @@ func New(cfg Config) (*Server, error) {
 		s.static = st
 	}
 	s.mux = s.routes()
+	s.analysisRoutes(s.mux)
 	return s, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/tifa-project/tifa/internal/index"
+	"github.com/tifa-project/tifa/internal/vfs"
 )
 
 // CheckReport summarises a successful Check.
@@ -17,9 +18,12 @@ type CheckReport struct {
 // Check verifies the whole index in dir: the manifest, every segment in
 // full (index.Segment.Check), every deletion file, and that no id is live
 // in two segments. It returns the first problem found, naming the file.
-func Check(dir string) (CheckReport, error) {
+func Check(dir string) (CheckReport, error) { return CheckFS(nil, dir) }
+
+// CheckFS is Check on the file system fsys (nil: the operating system's).
+func CheckFS(fsys vfs.FS, dir string) (CheckReport, error) {
 	var rep CheckReport
-	snap, err := Open(dir)
+	snap, err := OpenFS(fsys, dir)
 	if err != nil {
 		return rep, err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/tifa-project/tifa/internal/index"
 	"github.com/tifa-project/tifa/internal/query"
 	"github.com/tifa-project/tifa/internal/store"
+	"github.com/tifa-project/tifa/internal/vfs"
 )
 
 // The corruption tests damage one file of a small index at a time and
@@ -107,8 +108,11 @@ type searchCount struct {
 }
 
 // measure opens dir and runs the queries; any error is returned as is.
-func measure(dir string) (c counts, err error) {
-	snap, err := store.Open(dir)
+func measure(dir string) (c counts, err error) { return measureFS(nil, dir) }
+
+// measureFS is measure on the file system fsys.
+func measureFS(fsys vfs.FS, dir string) (c counts, err error) {
+	snap, err := store.OpenFS(fsys, dir)
 	if err != nil {
 		return c, err
 	}
@@ -177,6 +181,12 @@ func restore(t *testing.T, src, work string) {
 // count).
 func damaged(t *testing.T, dir string, base counts, what string, mustFail bool, names ...string) {
 	t.Helper()
+	damagedFS(t, nil, dir, base, what, mustFail, names...)
+}
+
+// damagedFS is damaged on the file system fsys.
+func damagedFS(t *testing.T, fsys vfs.FS, dir string, base counts, what string, mustFail bool, names ...string) {
+	t.Helper()
 	defer func() {
 		if p := recover(); p != nil {
 			t.Errorf("%s: panic: %v\n%s", what, p, debug.Stack())
@@ -190,7 +200,7 @@ func damaged(t *testing.T, dir string, base counts, what string, mustFail bool, 
 		}
 		return false
 	}
-	_, err := store.Check(dir)
+	_, err := store.CheckFS(fsys, dir)
 	switch {
 	case err == nil:
 		t.Errorf("%s: Check passed", what)
@@ -199,7 +209,7 @@ func damaged(t *testing.T, dir string, base counts, what string, mustFail bool, 
 	case !namesFile(err):
 		t.Errorf("%s: Check error %q does not name %s", what, err, strings.Join(names, " or "))
 	}
-	got, err := measure(dir)
+	got, err := measureFS(fsys, dir)
 	switch {
 	case err != nil:
 		if !namesFile(err) {
@@ -218,25 +228,9 @@ func damaged(t *testing.T, dir string, base counts, what string, mustFail bool, 
 // 400 evenly spaced ones and the first and last 64.
 func flipOffsets(n int, every bool) []int {
 	if every || n <= 528 {
-		out := make([]int, n)
-		for i := range out {
-			out[i] = i
-		}
-		return out
+		return sampleOffsets(n, n, 0, 0)
 	}
-	set := map[int]bool{}
-	for i := 0; i < 64; i++ {
-		set[i], set[n-1-i] = true, true
-	}
-	for k := 0; k < 400; k++ {
-		set[k*(n-1)/399] = true
-	}
-	var out []int
-	for o := range set {
-		out = append(out, o)
-	}
-	slices.Sort(out)
-	return out
+	return sampleOffsets(n, 64, 64, 400)
 }
 
 func TestCorrupt_FlipBytes(t *testing.T) {

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math/bits"
-	"os"
 	"path/filepath"
 
 	"github.com/tifa-project/tifa/internal/index"
+	"github.com/tifa-project/tifa/internal/vfs"
 )
 
 // A deletion file marks the documents of one segment that were replaced
@@ -52,9 +52,9 @@ func encodeDeletes(b Bitmap, n int) []byte {
 	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
 }
 
-func readDeletes(dir, name string, n int) (Bitmap, error) {
+func readDeletes(fsys vfs.FS, dir, name string, n int) (Bitmap, error) {
 	path := filepath.Join(dir, name)
-	raw, err := os.ReadFile(path)
+	raw, err := fsys.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read deletions: %w", err)
 	}

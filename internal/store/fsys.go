@@ -1,26 +1,21 @@
 package store
 
 import (
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
+
+	"github.com/tifa-project/tifa/internal/index"
+	"github.com/tifa-project/tifa/internal/vfs"
 )
 
-// writeFileAtomic writes data to dir/name through dir/name.tmp: write,
-// fsync, rename, fsync the directory. After it returns nil the file
-// survives a crash; before, either the old file or none is there.
-func writeFileAtomic(dir, name string, data []byte) error {
-	if err := writeFileNoDirSync(dir, name, data); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// writeFileNoDirSync is writeFileAtomic without the directory sync; the
-// caller syncs the directory before depending on the file.
-func writeFileNoDirSync(dir, name string, data []byte) error {
+// writeFileNoDirSync writes data to dir/name through dir/name.tmp: write,
+// fsync, rename. The caller syncs the directory before depending on the
+// file; until then a crash leaves the old file or none.
+func writeFileNoDirSync(fsys vfs.FS, dir, name string, data []byte) error {
 	tmp := filepath.Join(dir, name+".tmp")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := fsys.Create(tmp)
 	if err != nil {
 		return err
 	}
@@ -32,24 +27,52 @@ func writeFileNoDirSync(dir, name string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, name))
+		err = fsys.Rename(tmp, filepath.Join(dir, name))
 	}
 	if err != nil {
-		os.Remove(tmp)
+		fsys.Remove(tmp)
 		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
 	}
 	return nil
 }
 
-// syncDir fsyncs a directory so that renames and creations in it persist.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
+// mkdirDurable creates dir and any missing parents, and syncs the parent
+// of each directory it creates, so that a new index directory survives a
+// crash along with the commits written into it.
+func mkdirDurable(fsys vfs.FS, dir string) error {
+	var created []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := fsys.Stat(d); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		created = append(created, d)
+		if d == filepath.Dir(d) {
+			break
+		}
+	}
+	if len(created) == 0 {
+		return nil
+	}
+	if err := fsys.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync directory %s: %w", dir, err)
+	for _, d := range created {
+		if err := fsys.SyncDir(filepath.Dir(d)); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// openSegment opens the segment at path: mapped from the operating
+// system's file system, read into memory from any other.
+func openSegment(fsys vfs.FS, path string) (*index.Segment, error) {
+	if vfs.IsOS(fsys) {
+		return index.Open(path)
+	}
+	data, err := fsys.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("open segment: %w", err)
+	}
+	return index.OpenBytes(path, data)
 }

@@ -3,12 +3,14 @@ package store
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/crc32"
-	"os"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/tifa-project/tifa/internal/index"
+	"github.com/tifa-project/tifa/internal/vfs"
 )
 
 // The MANIFEST names the files of the last committed state. It is replaced
@@ -58,11 +60,11 @@ func encodeManifest(m *Manifest) ([]byte, error) {
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // readManifest reads and verifies dir/MANIFEST.
-func readManifest(dir string) (*Manifest, error) {
+func readManifest(fsys vfs.FS, dir string) (*Manifest, error) {
 	path := filepath.Join(dir, manifestName)
-	b, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		if _, serr := os.Stat(dir); serr != nil {
+	b, err := fsys.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, serr := fsys.Stat(dir); serr != nil {
 			return nil, fmt.Errorf("%s: %w (directory does not exist; run tifa ingest first)", dir, ErrNoIndex)
 		}
 		return nil, fmt.Errorf("%s: %w (no MANIFEST; run tifa ingest first)", dir, ErrNoIndex)

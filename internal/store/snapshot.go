@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/tifa-project/tifa/internal/index"
+	"github.com/tifa-project/tifa/internal/vfs"
 )
 
 // Snapshot is a read-only view of one committed state of an index: its
@@ -27,13 +28,17 @@ type Seg struct {
 }
 
 // Open opens the last committed state of the index in dir.
-func Open(dir string) (*Snapshot, error) {
+func Open(dir string) (*Snapshot, error) { return OpenFS(nil, dir) }
+
+// OpenFS is Open on the file system fsys (nil: the operating system's).
+func OpenFS(fsys vfs.FS, dir string) (*Snapshot, error) {
+	fsys = vfs.Default(fsys)
 	// A concurrent merge may delete files of the manifest just read; then
 	// the next manifest names their replacement.
 	var err error
 	for try := 0; try < 5; try++ {
 		var s *Snapshot
-		s, err = openOnce(dir)
+		s, err = openOnce(fsys, dir)
 		if err == nil {
 			return s, nil
 		}
@@ -48,14 +53,14 @@ func Open(dir string) (*Snapshot, error) {
 	return nil, err
 }
 
-func openOnce(dir string) (*Snapshot, error) {
-	m, err := readManifest(dir)
+func openOnce(fsys vfs.FS, dir string) (*Snapshot, error) {
+	m, err := readManifest(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
 	s := &Snapshot{Dir: dir, Manifest: m}
 	for _, sm := range m.Segments {
-		seg, err := index.Open(filepath.Join(dir, sm.File))
+		seg, err := openSegment(fsys, filepath.Join(dir, sm.File))
 		if err != nil {
 			s.Close()
 			return nil, err
@@ -68,7 +73,7 @@ func openOnce(dir string) (*Snapshot, error) {
 		}
 		// The size tells apart segments of equal document counts (files
 		// renamed or copied over each other).
-		if fi, err := os.Stat(seg.Path); err != nil || fi.Size() != sm.Bytes {
+		if fi, err := fsys.Stat(seg.Path); err != nil || fi.Size() != sm.Bytes {
 			s.Close()
 			if err != nil {
 				return nil, err
@@ -76,7 +81,7 @@ func openOnce(dir string) (*Snapshot, error) {
 			return nil, &index.CorruptError{Path: seg.Path, Part: "segment", Reason: fmt.Sprintf("%d bytes, manifest says %d", fi.Size(), sm.Bytes)}
 		}
 		if sm.DeletedFile != "" {
-			v.Deleted, err = readDeletes(dir, sm.DeletedFile, seg.N)
+			v.Deleted, err = readDeletes(fsys, dir, sm.DeletedFile, seg.N)
 			if err != nil {
 				s.Close()
 				return nil, err

@@ -4,14 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/tifa-project/tifa/internal/corpus"
 	"github.com/tifa-project/tifa/internal/index"
+	"github.com/tifa-project/tifa/internal/vfs"
 )
 
 // DefaultSegmentBytes is how much document text a segment collects before
@@ -28,6 +28,9 @@ type Options struct {
 	AutoCommit bool
 	// OnCommit, if set, is called after each commit is durable.
 	OnCommit func(Commit)
+	// FS is the file system of the index; nil is the operating system's.
+	// Tests pass a vfs.Mem to crash it at any operation.
+	FS vfs.FS
 }
 
 // Commit reports one durable commit.
@@ -56,7 +59,8 @@ const (
 // OpenWriter to Close; readers are never blocked.
 type Writer struct {
 	dir  string
-	lock *os.File
+	fs   vfs.FS
+	lock io.Closer
 	opt  Options
 	man  *Manifest
 	segs []*wseg
@@ -88,19 +92,19 @@ func OpenWriter(dir string, opt Options) (*Writer, error) {
 	if opt.SegmentBytes <= 0 {
 		opt.SegmentBytes = DefaultSegmentBytes
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	fsys := vfs.Default(opt.FS)
+	if err := mkdirDurable(fsys, dir); err != nil {
 		return nil, fmt.Errorf("create index directory: %w", err)
 	}
-	lock, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_RDWR|os.O_CREATE, 0o644)
+	lock, err := fsys.Lock(filepath.Join(dir, "LOCK"))
+	if errors.Is(err, vfs.ErrLocked) {
+		return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open lock: %w", err)
 	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		lock.Close()
-		return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
-	}
-	w := &Writer{dir: dir, lock: lock, opt: opt, ids: map[string]loc{}, b: &index.Builder{}}
-	w.man, err = readManifest(dir)
+	w := &Writer{dir: dir, fs: fsys, lock: lock, opt: opt, ids: map[string]loc{}, b: &index.Builder{}}
+	w.man, err = readManifest(fsys, dir)
 	if errors.Is(err, ErrNoIndex) {
 		w.man = &Manifest{NextSegment: 1}
 		err = nil
@@ -114,7 +118,7 @@ func OpenWriter(dir string, opt Options) (*Writer, error) {
 		return nil, err
 	}
 	for _, sm := range w.man.Segments {
-		seg, err := index.Open(filepath.Join(dir, sm.File))
+		seg, err := openSegment(fsys, filepath.Join(dir, sm.File))
 		if err != nil {
 			w.Close()
 			return nil, err
@@ -122,7 +126,7 @@ func OpenWriter(dir string, opt Options) (*Writer, error) {
 		ws := &wseg{meta: sm, seg: seg}
 		w.segs = append(w.segs, ws)
 		if sm.DeletedFile != "" {
-			if ws.del, err = readDeletes(dir, sm.DeletedFile, seg.N); err != nil {
+			if ws.del, err = readDeletes(fsys, dir, sm.DeletedFile, seg.N); err != nil {
 				w.Close()
 				return nil, err
 			}
@@ -150,7 +154,7 @@ func (w *Writer) removeStale() error {
 		keep[s.File] = true
 		keep[s.DeletedFile] = true
 	}
-	ents, err := os.ReadDir(w.dir)
+	ents, err := w.fs.ReadDir(w.dir)
 	if err != nil {
 		return err
 	}
@@ -159,7 +163,7 @@ func (w *Writer) removeStale() error {
 		stale := strings.HasSuffix(n, ".tmp") ||
 			((validName(n, ".seg") || validName(n, ".del")) && !keep[n])
 		if stale {
-			if err := os.Remove(filepath.Join(w.dir, n)); err != nil {
+			if err := w.fs.Remove(filepath.Join(w.dir, n)); err != nil {
 				return fmt.Errorf("remove stale file: %w", err)
 			}
 		}
@@ -232,7 +236,7 @@ func (w *Writer) writeSegment(b *index.Builder) (*wseg, error) {
 	w.man.NextSegment++
 	path := filepath.Join(w.dir, name)
 	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := w.fs.Create(tmp)
 	if err != nil {
 		return nil, fmt.Errorf("create segment: %w", err)
 	}
@@ -244,13 +248,13 @@ func (w *Writer) writeSegment(b *index.Builder) (*wseg, error) {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		err = w.fs.Rename(tmp, path)
 	}
 	if err != nil {
-		os.Remove(tmp)
+		w.fs.Remove(tmp)
 		return nil, fmt.Errorf("write segment %s: %w", path, err)
 	}
-	seg, err := index.Open(path)
+	seg, err := openSegment(w.fs, path)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +278,7 @@ func (w *Writer) Commit() error {
 	gen := w.man.Generation + 1
 	next := &Manifest{Generation: gen, NextSegment: w.man.NextSegment}
 	var obsolete []string
-	var kept []*wseg
+	var kept, dropped []*wseg
 	for _, ws := range w.segs {
 		m := ws.meta
 		if ws.dirty {
@@ -283,7 +287,7 @@ func (w *Writer) Commit() error {
 			}
 			m.DeletedFile = fmt.Sprintf("%s-%d.del", strings.TrimSuffix(m.File, ".seg"), gen)
 			m.Deleted = ws.del.Count()
-			if err := writeFileNoDirSync(w.dir, m.DeletedFile, encodeDeletes(ws.del, ws.seg.N)); err != nil {
+			if err := writeFileNoDirSync(w.fs, w.dir, m.DeletedFile, encodeDeletes(ws.del, ws.seg.N)); err != nil {
 				return fmt.Errorf("write deletions: %w", err)
 			}
 		}
@@ -292,14 +296,18 @@ func (w *Writer) Commit() error {
 			if m.DeletedFile != "" {
 				obsolete = append(obsolete, m.DeletedFile)
 			}
-			ws.seg.Close()
+			dropped = append(dropped, ws) // closed once the commit is in place
 			continue
 		}
 		next.Segments = append(next.Segments, m)
 		kept = append(kept, ws)
 	}
-	if err := w.install(next); err != nil {
+	installed, err := w.install(next)
+	if !installed {
 		return err
+	}
+	for _, ws := range dropped {
+		ws.seg.Close()
 	}
 	for _, ws := range kept {
 		ws.pending, ws.dirty = false, false
@@ -309,30 +317,43 @@ func (w *Writer) Commit() error {
 	}
 	w.segs = kept
 	w.reindexIDs()
-	for _, f := range obsolete {
-		os.Remove(filepath.Join(w.dir, f))
-	}
 	w.committed = w.stats
+	if err != nil {
+		// In place but maybe not durable: keep the files the previous
+		// manifest names, and acknowledge nothing.
+		return err
+	}
+	for _, f := range obsolete {
+		w.fs.Remove(filepath.Join(w.dir, f))
+	}
 	if w.opt.OnCommit != nil {
 		w.opt.OnCommit(Commit{Generation: gen, Docs: w.liveDocs(), Stats: w.stats})
 	}
 	return nil
 }
 
-// install writes m as the new MANIFEST: the commit point.
-func (w *Writer) install(m *Manifest) error {
-	if err := syncDir(w.dir); err != nil { // segment and deletion renames
-		return err
+// install writes m as the new MANIFEST: the commit point. installed
+// reports whether m replaced the MANIFEST, which it can have done also
+// when err is not nil: when the directory sync after the rename fails,
+// readers already see m, though a crash may still bring back the old
+// manifest. Then the caller must treat m as the state of the index (never
+// delete what it names) and keep the files of the old one.
+func (w *Writer) install(m *Manifest) (installed bool, err error) {
+	if err := w.fs.SyncDir(w.dir); err != nil { // segment and deletion renames
+		return false, fmt.Errorf("commit: %w", err)
 	}
 	data, err := encodeManifest(m)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if err := writeFileAtomic(w.dir, manifestName, data); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	if err := writeFileNoDirSync(w.fs, w.dir, manifestName, data); err != nil {
+		return false, fmt.Errorf("commit: %w", err)
 	}
 	w.man = m
-	return nil
+	if err := w.fs.SyncDir(w.dir); err != nil {
+		return true, fmt.Errorf("commit: the new manifest is in place but may not survive a crash: %w", err)
+	}
+	return true, nil
 }
 
 // reindexIDs rebuilds the id map after segments were dropped or merged.
@@ -360,14 +381,14 @@ func (w *Writer) Abort() {
 	for _, ws := range w.segs {
 		if ws.pending {
 			ws.seg.Close()
-			os.Remove(filepath.Join(w.dir, ws.meta.File))
+			w.fs.Remove(filepath.Join(w.dir, ws.meta.File))
 			continue
 		}
 		if ws.dirty {
 			ws.dirty = false
 			ws.del = nil
 			if ws.meta.DeletedFile != "" {
-				ws.del, _ = readDeletes(w.dir, ws.meta.DeletedFile, ws.seg.N)
+				ws.del, _ = readDeletes(w.fs, w.dir, ws.meta.DeletedFile, ws.seg.N)
 			}
 		}
 		kept = append(kept, ws)
@@ -382,13 +403,12 @@ func (w *Writer) Abort() {
 func (w *Writer) Close() error {
 	for _, ws := range w.segs {
 		if ws.pending {
-			os.Remove(filepath.Join(w.dir, ws.meta.File))
+			w.fs.Remove(filepath.Join(w.dir, ws.meta.File))
 		}
 		ws.seg.Close()
 	}
 	w.segs = nil
 	if w.lock != nil {
-		syscall.Flock(int(w.lock.Fd()), syscall.LOCK_UN)
 		w.lock.Close()
 		w.lock = nil
 	}
@@ -428,7 +448,7 @@ func (w *Writer) Compact(ctx context.Context) (merged int, err error) {
 	fail := func(err error) (int, error) {
 		for _, ws := range out {
 			ws.seg.Close()
-			os.Remove(filepath.Join(w.dir, ws.meta.File))
+			w.fs.Remove(filepath.Join(w.dir, ws.meta.File))
 		}
 		return 0, err
 	}
@@ -482,7 +502,8 @@ func (w *Writer) Compact(ctx context.Context) (merged int, err error) {
 	for _, ws := range kept {
 		next.Segments = append(next.Segments, ws.meta)
 	}
-	if err := w.install(next); err != nil {
+	installed, err := w.install(next)
+	if !installed {
 		return fail(err)
 	}
 	for i, ws := range w.segs {
@@ -495,8 +516,11 @@ func (w *Writer) Compact(ctx context.Context) (merged int, err error) {
 	}
 	w.segs = kept
 	w.reindexIDs()
+	if err != nil { // in place, maybe not durable: keep the old files
+		return len(pick), err
+	}
 	for _, f := range obsolete {
-		os.Remove(filepath.Join(w.dir, f))
+		w.fs.Remove(filepath.Join(w.dir, f))
 	}
 	return len(pick), nil
 }

@@ -356,6 +356,35 @@ func TestPage_E2E(t *testing.T) {
 		t.Errorf("formulations after reload: %q", v)
 	}
 
+	// Lifecycle and collocates: each series' peak (and gaps) are in the
+	// summary as the API gives them, and the collocates tab lists the
+	// API's collocates of the first formulation.
+	type lifecycle struct {
+		Series []struct {
+			Peak *struct{ Start string }
+			Gaps []struct{ From, To string }
+		}
+	}
+	life := apiGet[lifecycle](t, ts.URL, "/api/lifecycle?q="+url.QueryEscape(zh)+"&q="+url.QueryEscape(en)+"&by=year")
+	p.wait(`window.tifa.lifecycle() && window.tifa.lifecycle().by === 'year'`)
+	if got := eval[lifecycle](p, `window.tifa.lifecycle()`); !reflect.DeepEqual(got, life) || life.Series[0].Peak == nil {
+		t.Errorf("page lifecycle %+v, API %+v", got, life)
+	}
+	if s := eval[string](p, `document.getElementById('series-summary').textContent`); !strings.Contains(s, "peak "+life.Series[0].Peak.Start[:4]) {
+		t.Errorf("summary without the peak: %q", s)
+	}
+	p.do("collocates tab", chromedp.Click(chromedp.CSS(`#tab-colloc`)))
+	co := apiGet[struct{ Collocates []struct{ Item string } }](t, ts.URL, "/api/collocates?q="+url.QueryEscape(zh))
+	p.wait(fmt.Sprintf(`window.tifa.collocates() && document.querySelectorAll('#colloc tbody tr').length === %d && location.search.includes('tab=colloc')`, len(co.Collocates)))
+	var wantItems []string
+	for _, c := range co.Collocates {
+		wantItems = append(wantItems, c.Item)
+	}
+	if got := eval[[]string](p, `Array.from(document.querySelectorAll('#colloc tbody td:first-child')).map(td => td.textContent)`); len(wantItems) == 0 || strings.Join(got, "|") != strings.Join(wantItems, "|") {
+		t.Errorf("collocates tab lists %q, API %q", got, wantItems)
+	}
+	p.screenshot("collocates", "#lists-panel")
+
 	// The Chinese interface.
 	p.do("switch to Chinese", chromedp.Click(chromedp.CSS(`#lang`)))
 	p.wait(`document.documentElement.lang === 'zh-CN' && document.getElementById('run').textContent === '显示'`)

@@ -35,7 +35,11 @@
       nHitsDoc: n => (n === 1 ? '1 hit' : `${n} hits`), undated: 'undated',
       bucketTitle: (b, a, z) => `Documents of ${b} (${a} – ${z})`, noDocs: 'no documents',
       docHits: (n, q) => `${n} hits of ${q}`, url: 'URL', lang: 'language', id: 'id',
-      error: 'Error', noDated: 'No dated documents in range.'
+      error: 'Error', noDated: 'No dated documents in range.',
+      peak: 'peak', collocates: 'Collocates', collocate: 'collocate', coFreq: 'freq', inCorpus: 'in corpus', left: 'just before', right: 'just after',
+      lifeLine: (peak, hits, gaps, absent) => `peak ${peak} (${hits} hits)` + (gaps ? `; gaps ${gaps}` : '') + (absent ? `; absent since ${absent}` : ''),
+      nColloc: (n, shown, w, nodes) => `${n} collocates within ${w} tokens of ${nodes} hits` + (shown < n ? `, ${shown} shown` : ''),
+      collocHint: 'Tokens and n-grams standing unusually often near the hits, strongest (log-likelihood) first.'
     },
     zh: {
       addFormulation: '+ 再加一个提法', syntax: '查询语法', from: '起', to: '止',
@@ -65,7 +69,11 @@
       nHitsDoc: n => `${n} 处`, undated: '无日期',
       bucketTitle: (b, a, z) => `${b} 的文档（${a} 至 ${z}）`, noDocs: '没有文档',
       docHits: (n, q) => `${q}：${n} 处`, url: '网址', lang: '语言', id: '编号',
-      error: '错误', noDated: '所选范围内没有带日期的文档。'
+      error: '错误', noDated: '所选范围内没有带日期的文档。',
+      peak: '峰值', collocates: '搭配', collocate: '搭配词', coFreq: '共现次数', inCorpus: '语料中', left: '紧邻其前', right: '紧邻其后',
+      lifeLine: (peak, hits, gaps, absent) => `峰值 ${peak}（${hits} 次）` + (gaps ? `；空档 ${gaps}` : '') + (absent ? `；自 ${absent} 起未再出现` : ''),
+      nColloc: (n, shown, w, nodes) => `${nodes} 处命中前后 ${w} 个词元内的 ${n} 个搭配` + (shown < n ? `，显示 ${shown} 个` : ''),
+      collocHint: '在命中附近出现得格外频繁的词元和 n 元组，按对数似然比从强到弱排列。'
     }
   };
   const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
@@ -89,6 +97,8 @@
     tab: 'results', focus: 0, sort: 'newest', ksort: 'order', bucket: '', doc: '', dq: '', lang: 'en'
   };
   let trend = null;        // the last /api/trend answer
+  let life = null;         // the /api/lifecycle answer for the same series (null if it failed)
+  let collocRes = null;    // the /api/collocates answer shown
   let chart = null;        // the uPlot instance
   let results = null;      // {total, hits} shown
   let kwicRes = null;      // {total, lines} as fetched
@@ -113,7 +123,7 @@
     state.sources = p.getAll('source');
     state.by = BYS.includes(p.get('by')) ? p.get('by') : 'month';
     state.y = YS.includes(p.get('y')) ? p.get('y') : 'hits';
-    state.tab = p.get('tab') === 'kwic' ? 'kwic' : 'results';
+    state.tab = ['kwic', 'colloc'].includes(p.get('tab')) ? p.get('tab') : 'results';
     state.focus = Math.max(0, Math.min(state.qs.length - 1, parseInt(p.get('f') || '0', 10) || 0));
     state.sort = p.get('sort') === 'relevance' ? 'relevance' : 'newest';
     state.ksort = ['left', 'right'].includes(p.get('ksort')) ? p.get('ksort') : 'order';
@@ -362,15 +372,18 @@
   async function renderTrend() {
     const my = ticket('trend');
     $('trend-panel').hidden = false;
-    let res;
+    let res, lc;
     try {
-      res = await api('trend', Object.assign({ q: activeQs(), by: state.by }, filterParams()));
+      const params = Object.assign({ q: activeQs(), by: state.by }, filterParams());
+      // The lifecycle (peak, gaps) only adds marks: the trend does without it.
+      [res, lc] = await Promise.all([api('trend', params), api('lifecycle', params).catch(() => null)]);
     } catch (e) {
       if (current('trend', my)) showError(e);
       return;
     }
     if (!current('trend', my)) return;
     trend = res;
+    life = lc;
     drawChart();
     renderSummary();
     renderTrendTable();
@@ -497,6 +510,32 @@
     }
     // Labels only where there is room for them; the summary has the days.
     const labelled = width / pr >= 480;
+    // Each series' gaps, shaded, with a bar along the bottom; its peak,
+    // ringed.
+    (life ? life.series : []).forEach((s, i) => {
+      if (!u.series[i + 1] || !u.series[i + 1].show) return;
+      const col = COLORS[i % COLORS.length];
+      ctx.fillStyle = col;
+      (s.gaps || []).forEach(g => {
+        const x0 = u.valToPos(bucketX(g.from), 'x', true), x1 = u.valToPos(bucketX(g.to), 'x', true);
+        const w = Math.max(x1 - x0, 2 * pr);
+        ctx.globalAlpha = 0.07;
+        ctx.fillRect(x0, top, w, height);
+        ctx.globalAlpha = 0.6;
+        ctx.fillRect(x0, top + height - (4 + 5 * i) * pr, w, 3 * pr);
+      });
+      ctx.globalAlpha = 1;
+      const k = s.peak ? xs.indexOf(toSec(s.peak.start)) : -1;
+      if (k >= 0 && u.data[i + 1][k] != null) {
+        const x = u.valToPos(xs[k], 'x', true), y = u.valToPos(u.data[i + 1][k], 'y', true);
+        ctx.strokeStyle = col;
+        ctx.lineWidth = 2 * pr;
+        ctx.beginPath();
+        ctx.arc(x, y, 7 * pr, 0, 2 * Math.PI);
+        ctx.stroke();
+        if (labelled) ctx.fillText(t('peak'), Math.min(x + 10 * pr, left + width - ctx.measureText(t('peak')).width), Math.max(y - 4 * pr, top + 10 * pr));
+      }
+    });
     trend.series.forEach((s, i) => {
       if (!s.first_seen || !u.series[i + 1].show) return;
       const col = COLORS[i % COLORS.length];
@@ -572,6 +611,13 @@
       dot.style.background = COLORS[i % COLORS.length];
       li.append(dot, el('strong', '', s.query), document.createTextNode(': ' +
         (s.first_seen ? t('seriesLine', fmtInt(s.hits), fmtInt(s.docs), s.first_seen, s.last_seen) : t('noHits'))));
+      const lc = life && life.series[i];
+      if (lc && lc.peak) {
+        // A gap's last day is shown as its bucket (2023-12-31 as 2023).
+        const upTo = d => state.by === 'day' || state.by === 'week' ? d : bucketLabel(d.slice(0, 8) + '01', state.by);
+        const gaps = (lc.gaps || []).map(g => bucketLabel(g.from, state.by) + ' – ' + upTo(g.to)).join(', ');
+        li.append(el('div', 'life muted', t('lifeLine', bucketLabel(lc.peak.start, state.by), fmtInt(lc.peak.hits), gaps, lc.absent_since)));
+      }
       ul.append(li);
     });
   }
@@ -664,12 +710,13 @@
   async function renderLists() {
     $('lists-panel').hidden = false;
     renderFocus();
-    $('tab-results').setAttribute('aria-selected', String(state.tab === 'results'));
-    $('tab-kwic').setAttribute('aria-selected', String(state.tab === 'kwic'));
-    $('results-view').hidden = state.tab !== 'results';
-    $('kwic-view').hidden = state.tab !== 'kwic';
+    ['results', 'kwic', 'colloc'].forEach(k => {
+      $('tab-' + k).setAttribute('aria-selected', String(state.tab === k));
+      $(k + '-view').hidden = state.tab !== k;
+    });
     if (state.tab === 'results') await loadResults(false);
-    else await loadKWIC();
+    else if (state.tab === 'kwic') await loadKWIC();
+    else await loadColloc();
   }
 
   const focusQ = () => activeQs()[state.focus] || activeQs()[0];
@@ -772,6 +819,35 @@
       box.append(when, left, match, el('div', 'right', l.right));
     });
     $('kwic-total').textContent = t('nHits', kwicRes.total, kwicRes.lines.length);
+  }
+
+  // ---------------------------------------------------------------- collocates
+  async function loadColloc() {
+    const my = ticket('list');
+    let r;
+    try {
+      r = await api('collocates', Object.assign({ q: focusQ() }, filterParams()));
+    } catch (e) {
+      if (current('list', my)) showError(e);
+      return;
+    }
+    if (!current('list', my)) return;
+    collocRes = r;
+    const tbl = $('colloc');
+    tbl.textContent = '';
+    const head = el('tr');
+    [t('collocate'), t('coFreq'), t('left'), t('right'), t('inCorpus'), 'LL', 'MI'].forEach(h => head.append(el('th', '', h)));
+    const thead = el('thead');
+    thead.append(head);
+    const tbody = el('tbody');
+    r.collocates.forEach(c => {
+      const tr = el('tr');
+      tr.append(el('td', '', c.item), el('td', '', fmtInt(c.freq)), el('td', '', fmtInt(c.left)), el('td', '', fmtInt(c.right)),
+        el('td', '', fmtInt(c.corpus_freq)), el('td', '', c.ll.toFixed(1)), el('td', '', c.mi.toFixed(2)));
+      tbody.append(tr);
+    });
+    tbl.append(thead, tbody);
+    $('colloc-total').textContent = t('nColloc', r.total, r.collocates.length, r.window, fmtInt(r.nodes));
   }
 
   // ---------------------------------------------------------------- document
@@ -926,6 +1002,7 @@
     $('focus').addEventListener('change', e => { state.focus = parseInt(e.target.value, 10) || 0; pushURL(); renderLists(); });
     $('tab-results').addEventListener('click', () => { state.tab = 'results'; pushURL(); renderLists(); });
     $('tab-kwic').addEventListener('click', () => { state.tab = 'kwic'; pushURL(); renderLists(); });
+    $('tab-colloc').addEventListener('click', () => { state.tab = 'colloc'; pushURL(); renderLists(); });
     $('more').addEventListener('click', () => loadResults(true));
     $('bucket-close').addEventListener('click', () => { state.bucket = ''; pushURL(); renderBucket(); if (chart) chart.redraw(false); });
     $('doc-back').addEventListener('click', () => { state.doc = ''; state.dq = ''; pushURL(); render(); });
@@ -979,7 +1056,9 @@
       const r = chart.over.getBoundingClientRect();
       return { x: r.left + chart.valToPos(chart.data[0][i], 'x'), y: r.top + r.height / 2 };
     },
-    trend: () => trend
+    trend: () => trend,
+    lifecycle: () => life,
+    collocates: () => collocRes
   };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);

@@ -1,0 +1,4 @@
+package analysis
+
+// sharedCorpora is ../shared/corpora seen from this package.
+const sharedCorpora = "../../../shared/corpora"
