@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -60,7 +61,7 @@ func show(cmd *cobra.Command, rf *readFlags, res any, csvRows func() [][]string,
 func newLifecycle(g *globals) *cobra.Command {
 	var rf readFlags
 	var by, file string
-	var gap, context int
+	var gap, contextLines int
 	c := &cobra.Command{
 		Use:   "lifecycle [QUERY...]",
 		Short: "When each formulation was first and last seen, its peak, its gaps and whether it is gone",
@@ -86,7 +87,7 @@ prints N KWIC lines on either side of each gap, to compare the senses.`,
 				return &exitError{exitUsage, fmt.Errorf("lifecycle takes at least one query, or --file (see tifa lifecycle --help)")}
 			}
 			return analyze(g, cmd, &rf, func(ctx context.Context, a *analysis.Analyzer) error {
-				res, err := a.Lifecycle(ctx, analysis.LifecycleRequest{Queries: qs, By: by, Filter: rf.filter(), Gap: gap, Context: context})
+				res, err := a.Lifecycle(ctx, analysis.LifecycleRequest{Queries: qs, By: by, Filter: rf.filter(), Gap: gap, Context: contextLines})
 				if err != nil {
 					return err
 				}
@@ -106,17 +107,17 @@ prints N KWIC lines on either side of each gap, to compare the senses.`,
 							itoa(s.Hits), itoa(s.Docs), strconv.Itoa(s.Present), strconv.Itoa(s.Live),
 							strconv.FormatFloat(s.Presence, 'f', -1, 64), strings.Join(gaps, ";"), deref(s.AbsentSince)))
 					}
-					return printCSV(out, rows)
-				}
-				printLifecycle(out, res, isTTY(os.Stdout))
-				return nil
+					return rows
+				}, func(out io.Writer) {
+					printLifecycle(out, res, isTTY(os.Stdout))
+				})
 			})
 		},
 	}
 	rf.add(c)
 	c.Flags().StringVar(&by, "by", "month", "bucket: day, week, month, quarter or year")
 	c.Flags().IntVar(&gap, "gap", analysis.DefaultGap, "shortest gap, in buckets with documents")
-	c.Flags().IntVar(&context, "context", 0, "KWIC lines to show on either side of each gap")
+	c.Flags().IntVar(&contextLines, "context", 0, "KWIC lines to show on either side of each gap")
 	c.Flags().StringVar(&file, "file", "", "read queries from this file, one a line (# comments)")
 	return c
 }
@@ -236,25 +237,25 @@ documents of --from, --to and --source, as are the hits.`,
 						rows = append(rows, []string{c.Item, strconv.Itoa(c.N), itoa(c.Freq), itoa(c.Left), itoa(c.Right), itoa(c.Docs),
 							itoa(c.CorpusFreq), ftoa(c.Expected), ftoa(c.LL), ftoa(c.MI), ftoa(c.T)})
 					}
-					return printCSV(out, rows)
-				}
-				fmt.Fprintf(out, "%s: %d hits in %d documents; windows of ±%d tokens hold %d tokens, of %d in the corpus\n\n",
-					res.Query, res.Nodes, res.Docs, res.Window, res.Region, res.Corpus)
-				if len(res.Collocates) == 0 {
-					fmt.Fprintln(out, "no collocates (lower --min-freq?)")
-					return nil
-				}
-				var rows [][]string
-				for i, c := range res.Collocates {
-					rows = append(rows, []string{strconv.Itoa(i + 1), c.Item, itoa(c.Freq), itoa(c.Left), itoa(c.Right), itoa(c.CorpusFreq),
-						fmt.Sprintf("%.1f", c.LL), fmt.Sprintf("%.2f", c.MI), fmt.Sprintf("%.2f", c.T)})
-				}
-				table(out, []string{"", "collocate", "freq", "left", "right", "corpus", "LL", "MI", "t"}, rows,
-					[]bool{true, false, true, true, true, true, true, true, true})
-				if res.Total > len(res.Collocates) {
-					fmt.Fprintf(out, "\n%d collocates, %d shown (--limit)\n", res.Total, len(res.Collocates))
-				}
-				return nil
+					return rows
+				}, func(out io.Writer) {
+					fmt.Fprintf(out, "%s: %d hits in %d documents; windows of ±%d tokens hold %d tokens, of %d in the corpus\n\n",
+						res.Query, res.Nodes, res.Docs, res.Window, res.Region, res.Corpus)
+					if len(res.Collocates) == 0 {
+						fmt.Fprintln(out, "no collocates (lower --min-freq?)")
+						return
+					}
+					var rows [][]string
+					for i, c := range res.Collocates {
+						rows = append(rows, []string{strconv.Itoa(i + 1), c.Item, itoa(c.Freq), itoa(c.Left), itoa(c.Right), itoa(c.CorpusFreq),
+							fmt.Sprintf("%.1f", c.LL), fmt.Sprintf("%.2f", c.MI), fmt.Sprintf("%.2f", c.T)})
+					}
+					table(out, []string{"", "collocate", "freq", "left", "right", "corpus", "LL", "MI", "t"}, rows,
+						[]bool{true, false, true, true, true, true, true, true, true})
+					if res.Total > len(res.Collocates) {
+						fmt.Fprintf(out, "\n%d collocates, %d shown (--limit)\n", res.Total, len(res.Collocates))
+					}
+				})
 			})
 		},
 	}
@@ -310,25 +311,25 @@ A..B.`,
 					for _, k := range res.Items {
 						rows = append(rows, []string{k.Item, strconv.Itoa(k.N), itoa(k.Freq), itoa(k.RefFreq), ftoa(k.PerMillion), ftoa(k.RefPerMillion), ftoa(k.LL), ftoa(k.LogRatio)})
 					}
-					return printCSV(out, rows)
-				}
-				fmt.Fprintf(out, "target     %s: %d documents, %d tokens\nreference  %s: %d documents, %d tokens\n\n",
-					describeSide(res.Target), res.Target.Docs, res.Target.Tokens, describeSide(res.Ref), res.Ref.Docs, res.Ref.Tokens)
-				if len(res.Items) == 0 {
-					fmt.Fprintln(out, "nothing over-represented in the target (lower --min-freq?)")
-					return nil
-				}
-				var rows [][]string
-				for i, k := range res.Items {
-					rows = append(rows, []string{strconv.Itoa(i + 1), k.Item, itoa(k.Freq), itoa(k.RefFreq),
-						fmt.Sprintf("%.1f", k.PerMillion), fmt.Sprintf("%.1f", k.RefPerMillion), fmt.Sprintf("%.1f", k.LL), fmt.Sprintf("%.2f", k.LogRatio)})
-				}
-				table(out, []string{"", "item", "freq", "ref freq", "per M", "ref per M", "LL", "log ratio"}, rows,
-					[]bool{true, false, true, true, true, true, true, true})
-				if res.Total > len(res.Items) {
-					fmt.Fprintf(out, "\n%d items, %d shown (--limit)\n", res.Total, len(res.Items))
-				}
-				return nil
+					return rows
+				}, func(out io.Writer) {
+					fmt.Fprintf(out, "target     %s: %d documents, %d tokens\nreference  %s: %d documents, %d tokens\n\n",
+						describeSide(res.Target), res.Target.Docs, res.Target.Tokens, describeSide(res.Ref), res.Ref.Docs, res.Ref.Tokens)
+					if len(res.Items) == 0 {
+						fmt.Fprintln(out, "nothing over-represented in the target (lower --min-freq?)")
+						return
+					}
+					var rows [][]string
+					for i, k := range res.Items {
+						rows = append(rows, []string{strconv.Itoa(i + 1), k.Item, itoa(k.Freq), itoa(k.RefFreq),
+							fmt.Sprintf("%.1f", k.PerMillion), fmt.Sprintf("%.1f", k.RefPerMillion), fmt.Sprintf("%.1f", k.LL), fmt.Sprintf("%.2f", k.LogRatio)})
+					}
+					table(out, []string{"", "item", "freq", "ref freq", "per M", "ref per M", "LL", "log ratio"}, rows,
+						[]bool{true, false, true, true, true, true, true, true})
+					if res.Total > len(res.Items) {
+						fmt.Fprintf(out, "\n%d items, %d shown (--limit)\n", res.Total, len(res.Items))
+					}
+				})
 			})
 		},
 	}
@@ -400,25 +401,25 @@ unless it is also new on its own. --source bounds both periods.`,
 						rows = append(rows, []string{e.Item, strconv.Itoa(e.N), itoa(e.Freq), itoa(e.Docs), itoa(e.RefFreq),
 							ftoa(e.PerMillion), ftoa(e.RefPerMillion), ftoa(e.LL), ftoa(e.LogRatio), foldedList(e.Folded, -1)})
 					}
-					return printCSV(out, rows)
-				}
-				fmt.Fprintf(out, "period     %s … %s: %d documents, %d tokens\nreference  %s … %s: %d documents, %d tokens\n\n",
-					res.Period.From, res.Period.To, res.Period.Docs, res.Period.Tokens, res.Ref.From, res.Ref.To, res.Ref.Docs, res.Ref.Tokens)
-				if len(res.Items) == 0 {
-					fmt.Fprintln(out, "nothing emerging (lower --min-freq or --min-log-ratio?)")
-					return nil
-				}
-				var rows [][]string
-				for i, e := range res.Items {
-					rows = append(rows, []string{strconv.Itoa(i + 1), e.Item, itoa(e.Freq), itoa(e.Docs), itoa(e.RefFreq),
-						fmt.Sprintf("%.1f", e.LL), fmt.Sprintf("%.2f", e.LogRatio), foldedList(e.Folded, 3)})
-				}
-				table(out, []string{"", "n-gram", "freq", "docs", "ref freq", "LL", "log ratio", "folded in"}, rows,
-					[]bool{true, false, true, true, true, true, true, false})
-				if res.Total > len(res.Items) {
-					fmt.Fprintf(out, "\n%d emerging n-grams, %d shown (--limit)\n", res.Total, len(res.Items))
-				}
-				return nil
+					return rows
+				}, func(out io.Writer) {
+					fmt.Fprintf(out, "period     %s … %s: %d documents, %d tokens\nreference  %s … %s: %d documents, %d tokens\n\n",
+						res.Period.From, res.Period.To, res.Period.Docs, res.Period.Tokens, res.Ref.From, res.Ref.To, res.Ref.Docs, res.Ref.Tokens)
+					if len(res.Items) == 0 {
+						fmt.Fprintln(out, "nothing emerging (lower --min-freq or --min-log-ratio?)")
+						return
+					}
+					var rows [][]string
+					for i, e := range res.Items {
+						rows = append(rows, []string{strconv.Itoa(i + 1), e.Item, itoa(e.Freq), itoa(e.Docs), itoa(e.RefFreq),
+							fmt.Sprintf("%.1f", e.LL), fmt.Sprintf("%.2f", e.LogRatio), foldedList(e.Folded, 3)})
+					}
+					table(out, []string{"", "n-gram", "freq", "docs", "ref freq", "LL", "log ratio", "folded in"}, rows,
+						[]bool{true, false, true, true, true, true, true, false})
+					if res.Total > len(res.Items) {
+						fmt.Fprintf(out, "\n%d emerging n-grams, %d shown (--limit)\n", res.Total, len(res.Items))
+					}
+				})
 			})
 		},
 	}
