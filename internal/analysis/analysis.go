@@ -16,7 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tifa-project/tifa/internal/index"
 	"github.com/tifa-project/tifa/internal/query"
 )
 
@@ -139,8 +138,6 @@ func within(f query.Filter, p Period) query.Filter {
 	return out
 }
 
-// dayOK reports whether s is a date the index can hold.
-func dayOK(s string) bool { return s == "" || index.Day(s) != index.NoDate }
 
 // orDefault sets *p to def when it is the zero value.
 func orDefault[T comparable](p *T, def T) {

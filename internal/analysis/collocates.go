@@ -116,7 +116,8 @@ func (r *CollocRequest) defaults() error {
 //
 // Cost: the documents with hits are read twice (search, then windows),
 // and every document of the filter once, on every core, to count the
-// candidates in the corpus; memory: the windows and the candidates.
+// candidates in the corpus; memory: the windows and the candidates. About
+// 1.1 s of CPU for 共同富裕 over XWLB (584 hits), 2.2 s for 高质量发展 (8,410).
 func (a *Analyzer) Collocates(ctx context.Context, r CollocRequest) (*CollocResult, error) {
 	if err := r.defaults(); err != nil {
 		return nil, err
@@ -449,10 +450,10 @@ type docRef struct{ si, d int }
 
 // matchingDocs returns the documents matching q under f, in segment and
 // document order. query.Local has no call that returns its matches, so
-// they are taken from a search of every match (which also makes their
-// snippets) and found again by date and id.
+// they are taken from a search of every match, without snippets, and
+// found again by date and id.
 func (a *Analyzer) matchingDocs(ctx context.Context, q string, f query.Filter) ([]docRef, error) {
-	res, err := a.L.Search(ctx, query.SearchRequest{Query: q, Filter: f, Sort: "oldest", Limit: math.MaxInt32})
+	res, err := a.L.Search(ctx, query.SearchRequest{Query: q, Filter: f, Sort: "oldest", Limit: math.MaxInt32, NoSnippets: true})
 	if err != nil {
 		return nil, err
 	}

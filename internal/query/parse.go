@@ -260,10 +260,9 @@ func isFieldName(w string) bool {
 }
 
 type parser struct {
-	src   string
-	toks  []token
-	i     int
-	depth int
+	src  string
+	toks []token
+	i    int
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
