@@ -239,7 +239,11 @@ func (r *Report) Markdown() string {
 				w(" failed |")
 				continue
 			}
-			x := q.W2[p]
+			x, ran := q.W2[p]
+			if !ran {
+				w(" not run |")
+				continue
+			}
 			if x.Err != "" {
 				w(" %s |", ms(x.Timing))
 				continue
@@ -279,8 +283,8 @@ func (r *Report) Markdown() string {
 			}
 		}
 		for _, p := range r.Spec.Phrases {
-			x := q.W4[p]
-			if x.Err != "" {
+			x, ran := q.W4[p]
+			if !ran || x.Err != "" {
 				continue
 			}
 			if !sameLines(x.Lines, t.W4[p].Lines) {
@@ -422,7 +426,10 @@ func (r *Report) Markdown() string {
 	for _, p := range r.Spec.Phrases {
 		p := p
 		c2 = append(c2, col{p, func(q *QueryResult) (Timing, bool) {
-			x := q.W2[p]
+			x, ran := q.W2[p]
+			if !ran {
+				return Timing{Err: "not run"}, false
+			}
 			t := r.res("tifa")
 			if t == nil {
 				return x.Timing, true
@@ -466,7 +473,11 @@ func (r *Report) Markdown() string {
 		p := p
 		c4 = append(c4, col{p, func(q *QueryResult) (Timing, bool) {
 			t := r.res("tifa")
-			return q.W4[p].Timing, t == nil || sameLines(q.W4[p].Lines, t.W4[p].Lines) && r.w2OK(q, p)
+			x, ran := q.W4[p]
+			if !ran {
+				return Timing{Err: "not run"}, false
+			}
+			return x.Timing, t == nil || sameLines(x.Lines, t.W4[p].Lines) && r.w2OK(q, p)
 		}})
 	}
 	if strings.Contains(r.Spec.Workload, "4") {
