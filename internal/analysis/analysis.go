@@ -12,6 +12,7 @@ package analysis
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -138,11 +139,25 @@ func within(f query.Filter, p Period) query.Filter {
 	return out
 }
 
-
 // orDefault sets *p to def when it is the zero value.
 func orDefault[T comparable](p *T, def T) {
 	var zero T
 	if *p == zero {
 		*p = def
 	}
+}
+
+// rank orders items by score, then frequency, highest first, then by text.
+func rank[T any](items []T, key func(*T) (score float64, freq int64, text string)) {
+	sort.Slice(items, func(i, j int) bool {
+		si, fi, ti := key(&items[i])
+		sj, fj, tj := key(&items[j])
+		if si != sj {
+			return si > sj
+		}
+		if fi != fj {
+			return fi > fj
+		}
+		return ti < tj
+	})
 }

@@ -3,7 +3,6 @@ package analysis
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/tifa-project/tifa/internal/query"
 )
@@ -61,14 +60,6 @@ type Emerging struct {
 	LL            float64  `json:"ll"`
 	LogRatio      float64  `json:"log_ratio"`
 	Folded        []Folded `json:"folded,omitempty"`
-}
-
-// Folded is an n-gram folded into a longer one: Freq occurrences in the
-// period, Inside of them within the longer one.
-type Folded struct {
-	Item   string `json:"item"`
-	Freq   int64  `json:"freq"`
-	Inside int64  `json:"inside"`
 }
 
 func (r *EmergingRequest) defaults() error {
@@ -162,16 +153,7 @@ func (a *Analyzer) Emerging(ctx context.Context, r EmergingRequest) (*EmergingRe
 		sortFolded(e.Folded)
 		out = append(out, e)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := &out[i], &out[j]
-		if a.LL != b.LL {
-			return a.LL > b.LL
-		}
-		if a.Freq != b.Freq {
-			return a.Freq > b.Freq
-		}
-		return a.Item < b.Item
-	})
+	rank(out, func(e *Emerging) (float64, int64, string) { return e.LL, e.Freq, e.Item })
 	res.Total = len(out)
 	res.Items = append(res.Items, out[:min(len(out), r.Limit)]...)
 	return res, nil

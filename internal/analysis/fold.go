@@ -9,6 +9,14 @@ import (
 // 抗美援, 美援朝, 援朝 and 抗美援朝战争. fold keeps the n-grams that stand on
 // their own and folds the others into the longer n-gram they stand in.
 
+// Folded is an n-gram folded into a longer one: Freq occurrences (in the
+// period, target or windows), Inside of them within the longer one.
+type Folded struct {
+	Item   string `json:"item"`
+	Freq   int64  `json:"freq"`
+	Inside int64  `json:"inside"`
+}
+
 // fold decides which of the n-grams marked in isNew (at least minLen
 // tokens long) stand on their own, longest first. An n-gram is kept when
 // its occurrences in s that lie outside every occurrence of a longer kept

@@ -19,14 +19,15 @@ import (
 )
 
 // The load and attack tests run on a loopback port only, bounded in
-// requests and time. Their caps are loose enough for a busy 2-core CI
-// machine; doc/robustness.md has the figures of a quiet run.
+// requests and time. Their caps hold on a 2-core CI machine that runs
+// other test packages at the same time (p99 is mostly queueing: 64 clients
+// share 2×GOMAXPROCS query slots); doc/robustness.md has measured figures.
 const (
 	loadClients  = 64
 	loadRequests = 3000
 	loadMaxTime  = 60 * time.Second
-	capMinRPS    = 50               // requests per second, at least
-	capP99       = 3 * time.Second  // 99th percentile latency, at most
+	capMinRPS    = 25               // requests per second, at least
+	capP99       = 8 * time.Second  // 99th percentile latency, at most (below the 10 s query timeout)
 	capPeakHeap  = 512 << 20        // bytes of heap objects, at most
 	slowConns    = 200              // slowloris connections
 	slowMaxTime  = 15 * time.Second // by which the server must have closed them

@@ -55,6 +55,7 @@ func TestTruncate_NewestFiles(t *testing.T) {
 				if tc.file == "MANIFEST.tmp" {
 					src = filepath.Join(crashDir, "MANIFEST")
 				}
+				var err error // not the test's: the subtests run in parallel
 				if orig, err = pristine.ReadFile(src); err != nil {
 					t.Fatal(err)
 				}

@@ -85,7 +85,7 @@ func newPage(t *testing.T, base string) *page {
 	}
 	// A guard against a hung browser, not a timed assertion: the steps
 	// wait for states of the page, each as long as it takes.
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	t.Cleanup(cancel)
 	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(cancelAlloc)
@@ -141,10 +141,43 @@ func (p *page) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// wait waits until the JavaScript expression is truthy.
+// wait waits until the JavaScript expression is truthy. When it never
+// becomes so, the failure says what the page showed.
 func (p *page) wait(expr string) {
 	p.t.Helper()
-	p.do("waiting for "+expr, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(0)))
+	if err := chromedp.Do(p.ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(waitLimit))); err != nil {
+		p.t.Fatalf("waiting for %s: %v\npage state: %s", expr, err, p.state())
+	}
+}
+
+// waitLimit bounds one wait: a guard against a page that never gets
+// there (so that the failure can still say what it shows), not a timed
+// assertion.
+const waitLimit = 90 * time.Second
+
+// state describes the page for a failure message: the URL, the requests
+// in flight, the status line and what each panel shows.
+func (p *page) state() string {
+	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`JSON.stringify({
+		url: location.pathname + location.search,
+		busy: document.body.dataset.busy,
+		status: document.getElementById('status').textContent,
+		summary: document.getElementById('series-summary').textContent,
+		results: document.querySelectorAll('#results li').length,
+		tabs: Array.from(document.querySelectorAll('[role=tab]')).map(e => e.id + '=' + e.getAttribute('aria-selected')),
+	})`))
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	return v
+}
+
+// click clicks the element once the page has no request in flight, so
+// that the layout no longer moves under the pointer.
+func (p *page) click(what, sel string) {
+	p.t.Helper()
+	p.wait(`(document.body.dataset.busy || '0') === '0'`)
+	p.do(what, chromedp.Click(chromedp.CSS(sel)))
 }
 
 func eval[T any](p *page, expr string) T {
@@ -216,9 +249,9 @@ func TestPage_E2E(t *testing.T) {
 	// Load the page and enter two formulations.
 	p.open("/?lang=en")
 	p.do("type the first formulation", chromedp.SendKeys(chromedp.CSS(`#formulations .qwrap:nth-child(1) input.q`), zh))
-	p.do("add a formulation", chromedp.Click(chromedp.CSS(`#add-q`)))
+	p.click("add a formulation", `#add-q`)
 	p.do("type the second formulation", chromedp.SendKeys(chromedp.CSS(`#formulations .qwrap:nth-child(2) input.q`), en))
-	p.do("submit", chromedp.Click(chromedp.CSS(`#run`)))
+	p.click("submit", `#run`)
 
 	// Two series, with first and last seen in the summary.
 	p.wait(`document.querySelectorAll('#series-summary li').length === 2 && window.tifa.chart() && window.tifa.chart().series.length === 3`)
@@ -286,7 +319,7 @@ func TestPage_E2E(t *testing.T) {
 
 	// Open the first document: every hit is marked.
 	docID := got[0]
-	p.do("open the document", chromedp.Click(chromedp.CSS(`#bucket-docs .docs-group:first-child a.doclink`)))
+	p.click("open the document", `#bucket-docs .docs-group:first-child a.doclink`)
 	p.wait(`!document.getElementById('doc-view').hidden && document.getElementById('doc-text').textContent.length > 0`)
 	d := apiGet[query.DocResult](t, ts.URL, "/api/doc/"+url.PathEscape(docID)+"?q="+url.QueryEscape(zh))
 	marks := eval[[]string](p, `Array.from(document.querySelectorAll('#doc mark')).map(m => m.textContent)`)
@@ -304,7 +337,7 @@ func TestPage_E2E(t *testing.T) {
 	p.screenshot("document", "")
 
 	// Back, then download the trend CSV: it holds the API's numbers.
-	p.do("back", chromedp.Click(chromedp.CSS(`#doc-back`)))
+	p.click("back", `#doc-back`)
 	p.wait(`!document.getElementById('trend-panel').hidden && window.tifa.chart() !== null`)
 	rows := readCSV(t, p.download("#dl-trend-csv"))
 	wantRows := [][]string{{"query", "start", "hits", "docs", "total_docs", "total_tokens"}}
@@ -336,7 +369,7 @@ func TestPage_E2E(t *testing.T) {
 	}
 
 	// KWIC: aligned lines, sortable by the right context.
-	p.do("KWIC tab", chromedp.Click(chromedp.CSS(`#tab-kwic`)))
+	p.click("KWIC tab", `#tab-kwic`)
 	kw := apiGet[query.KWICResult](t, ts.URL, "/api/kwic?q="+url.QueryEscape(zh)+"&limit=500")
 	p.wait(fmt.Sprintf(`document.querySelectorAll('#kwic .match').length === %d`, len(kw.Lines)))
 	p.do("sort by right context", chromedp.SetValue(chromedp.CSS(`#ksort`), "right"), dispatchChange(`#ksort`))
@@ -373,7 +406,7 @@ func TestPage_E2E(t *testing.T) {
 	if s := eval[string](p, `document.getElementById('series-summary').textContent`); !strings.Contains(s, "peak "+life.Series[0].Peak.Start[:4]) {
 		t.Errorf("summary without the peak: %q", s)
 	}
-	p.do("collocates tab", chromedp.Click(chromedp.CSS(`#tab-colloc`)))
+	p.click("collocates tab", `#tab-colloc`)
 	co := apiGet[struct{ Collocates []struct{ Item string } }](t, ts.URL, "/api/collocates?q="+url.QueryEscape(zh))
 	p.wait(fmt.Sprintf(`window.tifa.collocates() && document.querySelectorAll('#colloc tbody tr').length === %d && location.search.includes('tab=colloc')`, len(co.Collocates)))
 	var wantItems []string
@@ -386,9 +419,9 @@ func TestPage_E2E(t *testing.T) {
 	p.screenshot("collocates", "#lists-panel")
 
 	// The Chinese interface.
-	p.do("switch to Chinese", chromedp.Click(chromedp.CSS(`#lang`)))
+	p.click("switch to Chinese", `#lang`)
 	p.wait(`document.documentElement.lang === 'zh-CN' && document.getElementById('run').textContent === '显示'`)
-	p.do("documents tab", chromedp.Click(chromedp.CSS(`#tab-results`)))
+	p.click("documents tab", `#tab-results`)
 	p.wait(`document.querySelectorAll('#results li').length > 0 && document.getElementById('series-summary').textContent.includes('首次出现')`)
 	p.screenshot("zh", "")
 
@@ -407,7 +440,7 @@ func TestPage_E2E(t *testing.T) {
 	if title := eval[string](p, `document.querySelector('#results .title').textContent`); title != xssDoc.Title {
 		t.Errorf("title shown as %q", title)
 	}
-	p.do("open it", chromedp.Click(chromedp.CSS(`#results a.doclink`)))
+	p.click("open it", `#results a.doclink`)
 	p.wait(`document.getElementById('doc-text').textContent.includes('xsscheck')`)
 	if n := eval[int](p, `document.querySelectorAll('#doc img, #doc script, #doc b').length`); n != 0 {
 		t.Errorf("the document's HTML became %d elements", n)
@@ -439,7 +472,7 @@ func (p *page) download(button string) []byte {
 		p.t.Fatal(err)
 	}
 	progress := chromedp.BrowserEvents(p.ctx, browser.DownloadProgress)
-	p.do("click "+button, chromedp.Click(chromedp.CSS(button)))
+	p.click("click "+button, button)
 	for ev, err := range progress {
 		if err != nil {
 			p.t.Fatalf("waiting for the download: %v", err)

@@ -157,6 +157,7 @@
   function replaceURL() { history.replaceState(null, '', urlFor()); }
 
   // ---------------------------------------------------------------- API
+  let inflight = 0;
   async function api(path, params) {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(params || {})) {
@@ -164,9 +165,17 @@
       else if (v !== '' && v !== undefined && v !== null) p.set(k, String(v));
     }
     const qs = p.toString();
-    const r = await fetch('api/' + path + (qs ? '?' + qs : ''), { headers: { Accept: 'application/json' } });
-    let body = null;
-    try { body = await r.json(); } catch (e) { body = { error: r.statusText }; }
+    // body[data-busy] counts the requests in flight (0 when the page is idle).
+    inflight++;
+    document.body.dataset.busy = String(inflight);
+    let r, body = null;
+    try {
+      r = await fetch('api/' + path + (qs ? '?' + qs : ''), { headers: { Accept: 'application/json' } });
+      try { body = await r.json(); } catch (e) { body = { error: r.statusText }; }
+    } finally {
+      inflight--;
+      document.body.dataset.busy = String(inflight);
+    }
     if (!r.ok) {
       const err = new Error(body && body.error ? body.error : r.statusText);
       err.status = r.status;
