@@ -33,6 +33,26 @@ func CheckFS(fsys vfs.FS, dir string) (CheckReport, error) {
 		if err := g.Check(); err != nil {
 			return rep, err
 		}
+		for _, am := range snap.Manifest.Segments[i].Annotations {
+			a, err := g.Annotations(am.Kind)
+			if err != nil {
+				return rep, err
+			}
+			if err := a.check(); err != nil {
+				return rep, err
+			}
+			n := 0
+			a.Each(func(_ int, r []byte) bool {
+				if len(r) > 0 {
+					n++
+				}
+				return true
+			})
+			if n != am.Records {
+				return rep, &index.CorruptError{Path: a.Path, Part: "annotations", Reason: fmt.Sprintf("%d records, manifest says %d", n, am.Records)}
+			}
+			rep.Bytes += am.Bytes
+		}
 		rep.Segments++
 		rep.Docs += g.N
 		rep.Live += g.Live

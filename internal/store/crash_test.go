@@ -67,7 +67,7 @@ type crashRun struct {
 }
 
 func (r *crashRun) run(fsys vfs.FS, docs []corpus.Document) error {
-	small := store.Options{AutoCommit: true, SegmentBytes: 1500, FS: fsys, OnCommit: func(store.Commit) { r.acked = r.given }}
+	small := store.Options{AutoCommit: true, SegmentBytes: 1500, FS: fsys, OnCommit: func(store.Commit) { r.acked = r.given }, Annotators: []store.Annotator{crashAnnotator}}
 	large := small
 	large.SegmentBytes = 1 << 20
 	for i, s := range []struct {
@@ -104,6 +104,15 @@ func (r *crashRun) run(fsys vfs.FS, docs []corpus.Document) error {
 	return nil
 }
 
+// crashAnnotator gives the crash ingests a sidecar per segment: the
+// length of the text of documents on 共同富裕.
+var crashAnnotator = store.Annotator{Kind: "len", Version: 1, Annotate: func(d *corpus.Document) []byte {
+	if !strings.Contains(d.Text, "共同富裕") {
+		return nil
+	}
+	return fmt.Appendf(nil, "%d", len(d.Text))
+}}
+
 // expected returns id → content hash of the live documents after the
 // first m of docs.
 func expected(docs []corpus.Document, m int) map[string]uint64 {
@@ -124,6 +133,13 @@ func liveHashes(fsys vfs.FS) (map[string]uint64, error) {
 	defer s.Close()
 	got := map[string]uint64{}
 	for _, g := range s.Segments {
+		ann, err := g.Annotations(crashAnnotator.Kind)
+		if err != nil {
+			return nil, err
+		}
+		if ann == nil {
+			return nil, fmt.Errorf("segment %s has no %q annotations", g.Path, crashAnnotator.Kind)
+		}
 		for i := 0; i < g.N; i++ {
 			if g.Deleted.Has(i) {
 				continue
@@ -131,6 +147,13 @@ func liveHashes(fsys vfs.FS) (map[string]uint64, error) {
 			d, err := g.Doc(i)
 			if err != nil {
 				return nil, err
+			}
+			rec, err := ann.Get(i)
+			if err != nil {
+				return nil, err
+			}
+			if want := crashAnnotator.Annotate(&d); string(rec) != string(want) {
+				return nil, fmt.Errorf("document %s: annotation %q, want %q", d.ID, rec, want)
 			}
 			if h := index.ContentHash(&d); h != g.Hashes[i] {
 				return nil, fmt.Errorf("document %s: stored content hashes to %x, DOCS says %x", d.ID, h, g.Hashes[i])
@@ -176,7 +199,7 @@ func verifyRecovered(fsys vfs.FS, docs []corpus.Document, ms ...int) error {
 // finish reopens the crashed index, ingests every document, and checks
 // that the index then holds all of them and no file it does not name.
 func finish(fsys vfs.FS, docs []corpus.Document) error {
-	w, err := store.OpenWriter(crashDir, store.Options{AutoCommit: true, SegmentBytes: 1500, FS: fsys})
+	w, err := store.OpenWriter(crashDir, store.Options{AutoCommit: true, SegmentBytes: 1500, FS: fsys, Annotators: []store.Annotator{crashAnnotator}})
 	if err != nil {
 		return fmt.Errorf("reopen after the crash: %w", err)
 	}
@@ -200,6 +223,9 @@ func finish(fsys vfs.FS, docs []corpus.Document) error {
 	named := map[string]bool{"MANIFEST": true, "LOCK": true}
 	for _, sm := range s.Manifest.Segments {
 		named[sm.File], named[sm.DeletedFile] = true, true
+		for _, a := range sm.Annotations {
+			named[a.File] = true
+		}
 	}
 	ents, err := fsys.ReadDir(crashDir)
 	if err != nil {

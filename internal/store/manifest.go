@@ -20,7 +20,9 @@ import (
 //	"TIFAMAN\x00" | u32 version | u32 length | JSON (length bytes) | u32 crc32c(JSON)
 //
 // Version 1: JSON {"generation", "next_segment", "segments":[{"file",
-// "docs", "tokens", "bytes", "deleted_file", "deleted"}]}.
+// "docs", "tokens", "bytes", "deleted_file", "deleted", "annotations":[{"kind",
+// "version", "file", "bytes", "records"}]}]} (annotations: annot.go; an
+// index without them is read as before).
 const (
 	manifestName    = "MANIFEST"
 	manifestMagic   = "TIFAMAN\x00"
@@ -43,6 +45,8 @@ type SegmentMeta struct {
 	Bytes       int64  `json:"bytes"`
 	DeletedFile string `json:"deleted_file,omitempty"`
 	Deleted     int    `json:"deleted,omitempty"`
+	// Annotations are the segment's sidecars (annot.go).
+	Annotations []AnnotationMeta `json:"annotations,omitempty"`
 }
 
 func encodeManifest(m *Manifest) ([]byte, error) {
@@ -106,6 +110,14 @@ func decodeManifest(path string, b []byte) (*Manifest, error) {
 			return nil, bad("invalid or repeated file name %q", s.File)
 		}
 		seen[s.File] = true
+		kinds := map[string]bool{}
+		for _, a := range s.Annotations {
+			if !annNameRE.MatchString(a.File) || seen[a.File] || kinds[a.Kind] || !kindRE.MatchString(a.Kind) || a.Bytes < 0 {
+				return nil, bad("segment %s: invalid or repeated annotation file %q", s.File, a.File)
+			}
+			seen[a.File] = true
+			kinds[a.Kind] = true
+		}
 		if s.Docs < 0 || s.Deleted < 0 || s.Deleted > s.Docs {
 			return nil, bad("segment %s: %d deleted of %d documents", s.File, s.Deleted, s.Docs)
 		}

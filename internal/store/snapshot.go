@@ -18,6 +18,8 @@ type Snapshot struct {
 	Dir      string
 	Manifest *Manifest
 	Segments []*Seg
+
+	view bool // a Masked view: its segments belong to another snapshot
 }
 
 // Seg is one segment of a snapshot with its deleted documents.
@@ -25,6 +27,8 @@ type Seg struct {
 	*index.Segment
 	Deleted Bitmap // nil when nothing is deleted
 	Live    int
+
+	ann *segAnnotations // nil when the segment has no sidecars
 }
 
 // Open opens the last committed state of the index in dir.
@@ -66,6 +70,9 @@ func openOnce(fsys vfs.FS, dir string) (*Snapshot, error) {
 			return nil, err
 		}
 		v := &Seg{Segment: seg, Live: seg.N}
+		if len(sm.Annotations) > 0 {
+			v.ann = &segAnnotations{fsys: fsys, dir: dir, metas: sm.Annotations}
+		}
 		s.Segments = append(s.Segments, v)
 		if seg.N != sm.Docs {
 			s.Close()
@@ -96,8 +103,40 @@ func openOnce(fsys vfs.FS, dir string) (*Snapshot, error) {
 	return s, nil
 }
 
+// Masked returns a view of s in which the live documents for which hide
+// returns true count as deleted: a subset of the corpus (the documents of
+// one meeting's presider, one document per near-duplicate cluster) that
+// every reader — search, trend totals, KWIC — sees as the whole index. The
+// view shares s's segments: it stays valid while s is open, and its Close
+// does nothing.
+func (s *Snapshot) Masked(hide func(seg, doc int) bool) *Snapshot {
+	v := &Snapshot{Dir: s.Dir, Manifest: s.Manifest, view: true}
+	for si, g := range s.Segments {
+		m := &Seg{Segment: g.Segment, Live: g.Live, ann: g.ann}
+		for d := 0; d < g.N; d++ {
+			if g.Deleted.Has(d) || !hide(si, d) {
+				continue
+			}
+			if m.Deleted == nil {
+				m.Deleted = NewBitmap(g.N)
+				copy(m.Deleted, g.Deleted)
+			}
+			m.Deleted.Set(d)
+			m.Live--
+		}
+		if m.Deleted == nil {
+			m.Deleted = g.Deleted
+		}
+		v.Segments = append(v.Segments, m)
+	}
+	return v
+}
+
 // Close releases every segment.
 func (s *Snapshot) Close() error {
+	if s.view {
+		return nil
+	}
 	var first error
 	for _, g := range s.Segments {
 		if err := g.Close(); err != nil && first == nil {

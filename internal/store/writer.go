@@ -31,6 +31,9 @@ type Options struct {
 	// FS is the file system of the index; nil is the operating system's.
 	// Tests pass a vfs.Mem to crash it at any operation.
 	FS vfs.FS
+	// Annotators compute per-document records stored beside each new
+	// segment (annot.go), distinct kinds.
+	Annotators []Annotator
 }
 
 // Commit reports one durable commit.
@@ -93,6 +96,16 @@ func OpenWriter(dir string, opt Options) (*Writer, error) {
 		opt.SegmentBytes = DefaultSegmentBytes
 	}
 	fsys := vfs.Default(opt.FS)
+	kinds := map[string]bool{}
+	for _, a := range opt.Annotators {
+		if err := validAnnotator(a); err != nil {
+			return nil, err
+		}
+		if kinds[a.Kind] {
+			return nil, fmt.Errorf("store: two annotators of kind %q", a.Kind)
+		}
+		kinds[a.Kind] = true
+	}
 	if err := mkdirDurable(fsys, dir); err != nil {
 		return nil, fmt.Errorf("create index directory: %w", err)
 	}
@@ -153,6 +166,9 @@ func (w *Writer) removeStale() error {
 	for _, s := range w.man.Segments {
 		keep[s.File] = true
 		keep[s.DeletedFile] = true
+		for _, a := range s.Annotations {
+			keep[a.File] = true
+		}
 	}
 	ents, err := w.fs.ReadDir(w.dir)
 	if err != nil {
@@ -161,7 +177,7 @@ func (w *Writer) removeStale() error {
 	for _, e := range ents {
 		n := e.Name()
 		stale := strings.HasSuffix(n, ".tmp") ||
-			((validName(n, ".seg") || validName(n, ".del")) && !keep[n])
+			((validName(n, ".seg") || validName(n, ".del") || annNameRE.MatchString(n)) && !keep[n])
 		if stale {
 			if err := w.fs.Remove(filepath.Join(w.dir, n)); err != nil {
 				return fmt.Errorf("remove stale file: %w", err)
@@ -258,7 +274,13 @@ func (w *Writer) writeSegment(b *index.Builder) (*wseg, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &wseg{seg: seg, pending: true, meta: SegmentMeta{File: name, Docs: info.Docs, Tokens: info.Tokens, Bytes: info.Bytes}}, nil
+	anns, err := w.writeAnnotations(name, seg, w.man.Generation+1)
+	if err != nil {
+		seg.Close()
+		w.fs.Remove(path)
+		return nil, err
+	}
+	return &wseg{seg: seg, pending: true, meta: SegmentMeta{File: name, Docs: info.Docs, Tokens: info.Tokens, Bytes: info.Bytes, Annotations: anns}}, nil
 }
 
 // Commit makes everything added so far durable: buffered documents are
@@ -293,6 +315,9 @@ func (w *Writer) Commit() error {
 		}
 		if m.Deleted == m.Docs { // every document replaced: drop the segment
 			obsolete = append(obsolete, m.File)
+			for _, a := range m.Annotations {
+				obsolete = append(obsolete, a.File)
+			}
 			if m.DeletedFile != "" {
 				obsolete = append(obsolete, m.DeletedFile)
 			}
@@ -382,6 +407,7 @@ func (w *Writer) Abort() {
 		if ws.pending {
 			ws.seg.Close()
 			w.fs.Remove(filepath.Join(w.dir, ws.meta.File))
+			w.removeFiles(ws.meta.Annotations)
 			continue
 		}
 		if ws.dirty {
@@ -404,6 +430,7 @@ func (w *Writer) Close() error {
 	for _, ws := range w.segs {
 		if ws.pending {
 			w.fs.Remove(filepath.Join(w.dir, ws.meta.File))
+			w.removeFiles(ws.meta.Annotations)
 		}
 		ws.seg.Close()
 	}
@@ -449,6 +476,7 @@ func (w *Writer) Compact(ctx context.Context) (merged int, err error) {
 		for _, ws := range out {
 			ws.seg.Close()
 			w.fs.Remove(filepath.Join(w.dir, ws.meta.File))
+			w.removeFiles(ws.meta.Annotations)
 		}
 		return 0, err
 	}
@@ -493,6 +521,9 @@ func (w *Writer) Compact(ctx context.Context) (merged int, err error) {
 			obsolete = append(obsolete, ws.meta.File)
 			if ws.meta.DeletedFile != "" {
 				obsolete = append(obsolete, ws.meta.DeletedFile)
+			}
+			for _, a := range ws.meta.Annotations {
+				obsolete = append(obsolete, a.File)
 			}
 			continue
 		}
