@@ -2,7 +2,7 @@ package store
 
 import (
 	"encoding/binary"
-		"fmt"
+	"fmt"
 	"hash/crc32"
 	"path/filepath"
 	"regexp"
