@@ -86,7 +86,7 @@ func runIngest(cmd *cobra.Command, g *globals, f *ingestFlags, paths []string) e
 
 	stdout := cmd.OutOrStdout()
 	var given atomic.Int64 // documents handed to the writer, in input order
-	opt := store.Options{SegmentBytes: int64(f.segmentMB * (1 << 20)), AutoCommit: !f.strict}
+	opt := store.Options{SegmentBytes: int64(f.segmentMB * (1 << 20)), AutoCommit: !f.strict, Annotators: annotators()}
 	if f.logCommits {
 		opt.OnCommit = func(c store.Commit) { fmt.Fprintf(stdout, "committed %d\n", given.Load()) }
 	}

@@ -1,0 +1,11 @@
+package main
+
+import "github.com/tifa-project/tifa/internal/store"
+
+// annotators are the per-document records every ingest computes and
+// stores beside each segment (store.Annotator), and that `tifa extract
+// --all` recomputes over an existing index. One line per kind.
+func annotators() []store.Annotator {
+	var as []store.Annotator
+	return as
+}
