@@ -90,9 +90,9 @@ func runIngest(cmd *cobra.Command, g *globals, f *ingestFlags, paths []string) e
 	if f.logCommits {
 		opt.OnCommit = func(c store.Commit) { fmt.Fprintf(stdout, "committed %d\n", given.Load()) }
 	}
-	w, err := store.OpenWriter(g.index, opt)
+	w, err := g.openSink(ctx, opt)
 	if err != nil {
-		return openWriterErr(err)
+		return err
 	}
 	defer w.Close()
 

@@ -31,12 +31,11 @@ every matching document; --limit and --offset page through them.`,
 			if err := rf.check(); err != nil {
 				return err
 			}
-			snap, err := g.openIndex()
+			l, closeEngine, err := g.searcher()
 			if err != nil {
 				return err
 			}
-			defer snap.Close()
-			l := &query.Local{Snap: snap}
+			defer closeEngine()
 			ctx, cancel := rf.context()
 			defer cancel()
 			res, err := l.Search(ctx, query.SearchRequest{Query: args[0], Filter: rf.filter(), Sort: sortBy, Limit: limit, Offset: offset})
@@ -97,12 +96,11 @@ documents are left out.`,
 			if err := rf.check(); err != nil {
 				return err
 			}
-			snap, err := g.openIndex()
+			l, closeEngine, err := g.searcher()
 			if err != nil {
 				return err
 			}
-			defer snap.Close()
-			l := &query.Local{Snap: snap}
+			defer closeEngine()
 			ctx, cancel := rf.context()
 			defer cancel()
 			res, err := l.Trend(ctx, query.TrendRequest{Queries: args, By: by, Filter: rf.filter()})
@@ -204,12 +202,11 @@ total counts every hit; --limit caps the lines shown.`,
 			if err := rf.check(); err != nil {
 				return err
 			}
-			snap, err := g.openIndex()
+			l, closeEngine, err := g.searcher()
 			if err != nil {
 				return err
 			}
-			defer snap.Close()
-			l := &query.Local{Snap: snap}
+			defer closeEngine()
 			ctx, cancel := rf.context()
 			defer cancel()
 			res, err := l.KWIC(ctx, query.KWICRequest{Query: args[0], Filter: rf.filter(), Width: widthFlag, Limit: limit})
@@ -271,12 +268,11 @@ func newStats(g *globals) *cobra.Command {
 			if err := rf.check(); err != nil {
 				return err
 			}
-			snap, err := g.openIndex()
+			l, closeEngine, err := g.searcher()
 			if err != nil {
 				return err
 			}
-			defer snap.Close()
-			l := &query.Local{Snap: snap}
+			defer closeEngine()
 			ctx, cancel := rf.context()
 			defer cancel()
 			st, err := l.Stats(ctx, rf.filter())
@@ -299,7 +295,7 @@ func newStats(g *globals) *cobra.Command {
 				dates = *st.FirstDate + " … " + *st.LastDate
 			}
 			fmt.Fprintf(out, "documents   %d (%d undated)\ndates       %s\ntokens      %d\nindex       %s in %d segments (%s)\n\n",
-				st.Docs, st.Undated, dates, st.Tokens, humanBytes(st.IndexBytes), st.Segments, g.index)
+				st.Docs, st.Undated, dates, st.Tokens, humanBytes(st.IndexBytes), st.Segments, g.where())
 			var rows [][]string
 			for _, s := range sortedKeys(st.Sources) {
 				name := s

@@ -16,7 +16,8 @@ import (
 
 // globals are the flags every command shares.
 type globals struct {
-	index string
+	index  string
+	engine string // --engine; see engine.go
 }
 
 func newRoot() *cobra.Command {
@@ -44,6 +45,7 @@ The index is a directory: --index DIR, else $TIFA_INDEX, else ./tifa-index.`,
 		def = "tifa-index"
 	}
 	root.PersistentFlags().StringVar(&g.index, "index", def, "index directory (default $TIFA_INDEX, else ./tifa-index)")
+	addEngineFlag(root, g)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{exitUsage, fmt.Errorf("%v (see tifa %s --help)", err, c.Name())}
 	})
@@ -54,6 +56,9 @@ The index is a directory: --index DIR, else $TIFA_INDEX, else ./tifa-index.`,
 
 // openIndex opens the committed index for reading.
 func (g *globals) openIndex() (*store.Snapshot, error) {
+	if err := g.errNotOnEngine(); err != nil {
+		return nil, err
+	}
 	s, err := store.Open(g.index)
 	if err != nil {
 		return nil, &exitError{exitIndex, err}
@@ -82,6 +87,8 @@ func readErr(err error) error {
 			post = "…"
 		}
 		return &exitError{exitUsage, fmt.Errorf("%w\n  %s%s%s\n  %s^", err, pre, string(rs[lo:hi]), post, strings.Repeat(" ", width(pre+string(rs[lo:col]))))}
+	case engineExit(err) != nil:
+		return engineExit(err)
 	case errors.Is(err, context.DeadlineExceeded):
 		return &exitError{exitUsage, fmt.Errorf("the query ran longer than --timeout allows; narrow it (dates, sources) or raise --timeout")}
 	case errors.Is(err, index.ErrCorrupt), errors.Is(err, index.ErrNewerVersion), errors.Is(err, store.ErrNoIndex):

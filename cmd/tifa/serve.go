@@ -36,17 +36,27 @@ after the requests in flight.`,
   curl 'http://127.0.0.1:8080/api/trend?q=共同富裕&q=common+prosperity&by=year'`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			snap, err := g.openIndex()
+			l, closeEngine, err := g.searcher()
 			if err != nil {
 				return err
 			}
-			defer snap.Close()
-			srv, err := server.New(server.Config{Searcher: &query.Local{Snap: snap}, Assets: web.Assets(),
+			defer closeEngine()
+			var docs int
+			if loc, ok := l.(*query.Local); ok {
+				docs = loc.Snap.Docs()
+			} else {
+				st, err := l.Stats(context.Background(), query.Filter{})
+				if err != nil {
+					return readErr(err)
+				}
+				docs = st.Docs
+			}
+			srv, err := server.New(server.Config{Searcher: l, Assets: web.Assets(),
 				QueryTimeout: timeout, MaxConcurrent: maxConcurrent})
 			if err != nil {
 				return &exitError{exitUsage, err}
 			}
-			l, err := net.Listen("tcp", addr)
+			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return &exitError{exitUsage, err}
 			}
@@ -54,10 +64,10 @@ after the requests in flight.`,
 				fmt.Fprintf(os.Stderr, "tifa: warning: %s accepts connections from other machines; the API has no authentication\n", addr)
 			}
 			// Scripts (and the tests) read the address from this line.
-			fmt.Fprintf(cmd.OutOrStdout(), "tifa: serving %d documents from %s on http://%s/\n", snap.Docs(), g.index, l.Addr())
+			fmt.Fprintf(cmd.OutOrStdout(), "tifa: serving %d documents from %s on http://%s/\n", docs, g.where(), ln.Addr())
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			if err := srv.Serve(ctx, l); err != nil {
+			if err := srv.Serve(ctx, ln); err != nil {
 				return &exitError{exitUsage, err}
 			}
 			return nil

@@ -1,0 +1,535 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tifa-project/tifa/internal/index"
+	"github.com/tifa-project/tifa/internal/query"
+)
+
+// Searcher answers the reading commands from the ClickHouse tables with
+// the embedded index's answers. It is safe for concurrent use.
+type Searcher struct {
+	c *Client
+}
+
+var _ query.Searcher = (*Searcher)(nil)
+
+// Open connects to the engine and checks that the documents table is
+// there.
+func Open(ctx context.Context, cfg Config) (*Searcher, error) {
+	c, err := Dial(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Searcher{c: c}
+	r, err := c.query(ctx, cfg.Hosts[0], "SELECT count() FROM "+c.table()+" WHERE 0")
+	if err != nil {
+		return nil, err
+	}
+	return s, r.err
+}
+
+// Client returns the searcher's client.
+func (s *Searcher) Client() *Client { return s.c }
+
+// Close releases idle connections.
+func (s *Searcher) Close() error {
+	s.c.hc.CloseIdleConnections()
+	return nil
+}
+
+// read runs a query on the first host. Every read of tifa's rows says
+// FINAL (one row per id) and keeps the WHERE after FINAL: with a condition
+// moved into PREWHERE an older version of a replaced id could pass where
+// its newest does not.
+func (s *Searcher) read(ctx context.Context, sql string) (*rows, error) {
+	return s.c.query(ctx, s.c.cfg.Hosts[0], sql+"\nSETTINGS optimize_move_to_prewhere = 0")
+}
+
+// from is the FROM clause of every read: the newest version of each id.
+func (s *Searcher) from() string { return s.c.table() + " FINAL" }
+
+// match is one matching document.
+type match struct {
+	id   string
+	day  int32
+	hits uint64
+	toks int64
+}
+
+// docCols are the columns readDoc reads, in order. version is among them
+// because ClickHouse 18.16 fails FINAL over a Distributed table when the
+// version column is not read ("Cannot find column version").
+const docCols = "id, day, date, source, lang, url, meta_keys, meta_values, title, text, toUInt64(title_n + text_n), version"
+
+func readDoc(r *rows) *doc {
+	d := &doc{id: r.String(), day: r.Int32(), date: r.String(), source: r.String(), lang: r.String(), url: r.String()}
+	keys, vals := r.Strings(), r.Strings()
+	d.title, d.text = r.String(), r.String()
+	d.toks = int64(r.UInt64())
+	r.UInt64()
+	d.meta = map[string]string{}
+	for i := range keys {
+		if _, ok := d.meta[keys[i]]; !ok && i < len(vals) {
+			d.meta[keys[i]] = vals[i]
+		}
+	}
+	return d
+}
+
+// matches returns every document matching n that passes f.
+func (s *Searcher) matches(ctx context.Context, n query.Node, f query.Filter) ([]match, error) {
+	where, err := s.filterSQL(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.translate(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	var out []match
+	if p.exact {
+		sql := fmt.Sprintf("SELECT id, day, _h%d, toks FROM (SELECT id, version, day, toInt64(title_n + text_n) AS toks, %s FROM %s WHERE %s) WHERE _m%d",
+			p.root, strings.Join(p.cols, ", "), s.from(), where, p.root)
+		r, err := s.read(ctx, sql)
+		if err != nil {
+			return nil, err
+		}
+		for r.More() {
+			out = append(out, match{id: r.String(), day: r.Int32(), hits: r.UInt64(), toks: r.Int64()})
+		}
+		return out, r.err
+	}
+	r, err := s.read(ctx, "SELECT "+docCols+" FROM "+s.from()+" WHERE "+where+" AND "+p.pre)
+	if err != nil {
+		return nil, err
+	}
+	for r.More() {
+		d := readDoc(r)
+		if r.err != nil {
+			break
+		}
+		if ok, h := newDocEval(d).eval(n); ok {
+			out = append(out, match{id: d.id, day: d.day, hits: h, toks: d.toks})
+		}
+	}
+	return out, r.err
+}
+
+// docs reads the documents with these ids.
+func (s *Searcher) docs(ctx context.Context, ids []string) (map[string]*doc, error) {
+	out := map[string]*doc{}
+	for len(ids) > 0 {
+		k := min(len(ids), 500)
+		r, err := s.read(ctx, "SELECT "+docCols+" FROM "+s.from()+" WHERE "+inList("id", ids[:k]))
+		if err != nil {
+			return nil, err
+		}
+		for r.More() {
+			d := readDoc(r)
+			out[d.id] = d
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+		ids = ids[k:]
+	}
+	return out, nil
+}
+
+// ordered sorts ms by date, oldest or newest first, undated last by id;
+// ties on a day go by id (descending when newest first), as the embedded
+// index orders them.
+func ordered(ms []match, newest bool) {
+	sort.Slice(ms, func(a, b int) bool {
+		x, y := ms[a], ms[b]
+		xu, yu := x.day == index.NoDate, y.day == index.NoDate
+		switch {
+		case xu != yu:
+			return yu
+		case xu:
+			return x.id < y.id
+		case x.day != y.day:
+			return (x.day < y.day) != newest
+		}
+		return (x.id < y.id) != newest
+	})
+}
+
+// Search implements query.Searcher.
+func (s *Searcher) Search(ctx context.Context, r query.SearchRequest) (*query.SearchResult, error) {
+	n, err := query.Parse(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	if r.Limit <= 0 {
+		r.Limit = 20
+	}
+	ms, err := s.matches(ctx, n, r.Filter)
+	if err != nil {
+		return nil, err
+	}
+	scores := make([]float64, len(ms))
+	switch r.Sort {
+	case "", "newest", "oldest":
+		ordered(ms, r.Sort != "oldest")
+	case "relevance":
+		if scores, err = s.bm25(ctx, ms); err != nil {
+			return nil, err
+		}
+		idx := make([]int, len(ms))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(a, b int) bool {
+			if scores[idx[a]] != scores[idx[b]] {
+				return scores[idx[a]] > scores[idx[b]]
+			}
+			return ms[idx[a]].id < ms[idx[b]].id
+		})
+		sorted := make([]match, len(ms))
+		ss := make([]float64, len(ms))
+		for i, j := range idx {
+			sorted[i], ss[i] = ms[j], scores[j]
+		}
+		ms, scores = sorted, ss
+	default:
+		return nil, fmt.Errorf("unknown sort %q (want newest, oldest or relevance)", r.Sort)
+	}
+	res := &query.SearchResult{Total: len(ms), Hits: []query.SearchHit{}}
+	var ids []string
+	for i := r.Offset; i < len(ms) && i < r.Offset+r.Limit; i++ {
+		ids = append(ids, ms[i].id)
+	}
+	docs, err := s.docs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	mt := query.NewMatcher(n)
+	for i := r.Offset; i < len(ms) && i < r.Offset+r.Limit; i++ {
+		d := docs[ms[i].id]
+		if d == nil {
+			return nil, fmt.Errorf("clickhouse: document %q vanished while reading (replaced by an ingest?)", ms[i].id)
+		}
+		h := query.SearchHit{ID: d.id, Date: d.date, Source: d.source, Title: d.title,
+			Score: math.Round(scores[i]*1000) / 1000, Hits: int(ms[i].hits)}
+		if !r.NoSnippets {
+			h.Snippet = snippet(mt, d.text)
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	return res, nil
+}
+
+// bm25 scores like the embedded index: Okapi BM25 (k1 1.2, b 0.75), the
+// query's hits as term frequency, its matching documents as document
+// frequency, over every live document.
+func (s *Searcher) bm25(ctx context.Context, ms []match) ([]float64, error) {
+	const k1, b = 1.2, 0.75
+	r, err := s.read(ctx, "SELECT count(), sum(toUInt64(title_n + text_n)) FROM (SELECT title_n, text_n, version FROM "+s.from()+")")
+	if err != nil {
+		return nil, err
+	}
+	N, toks := float64(r.UInt64()), float64(r.UInt64())
+	if r.err != nil {
+		return nil, r.err
+	}
+	avg := toks / math.Max(N, 1)
+	df := float64(len(ms))
+	idf := math.Log(1 + (N-df+0.5)/(df+0.5))
+	out := make([]float64, len(ms))
+	for i, m := range ms {
+		dl := float64(m.toks)
+		tf := float64(m.hits)
+		out[i] = idf * tf * (k1 + 1) / (tf + k1*(1-b+b*dl/math.Max(avg, 1)))
+	}
+	return out, nil
+}
+
+// dayCount is the documents and hits (or tokens) of one day.
+type dayCount struct {
+	day        int32
+	docs, hits int64
+}
+
+// matchDays returns the matching documents and their hits per day (dated
+// documents only), summed by the server for exact queries.
+func (s *Searcher) matchDays(ctx context.Context, n query.Node, f query.Filter) ([]dayCount, error) {
+	p, err := s.translate(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	if !p.exact {
+		ms, err := s.matches(ctx, n, f)
+		if err != nil {
+			return nil, err
+		}
+		by := map[int32]*dayCount{}
+		var out []dayCount
+		for _, m := range ms {
+			if m.day == index.NoDate {
+				continue
+			}
+			if by[m.day] == nil {
+				by[m.day] = &dayCount{day: m.day}
+			}
+			by[m.day].docs++
+			by[m.day].hits += int64(m.hits)
+		}
+		for _, d := range by {
+			out = append(out, *d)
+		}
+		return out, nil
+	}
+	where, err := s.filterSQL(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	sql := fmt.Sprintf("SELECT day, count(), sum(_h%d) FROM (SELECT day, version, %s FROM %s WHERE date != '' AND %s) WHERE _m%d GROUP BY day",
+		p.root, strings.Join(p.cols, ", "), s.from(), where, p.root)
+	return s.readDays(ctx, sql)
+}
+
+func (s *Searcher) readDays(ctx context.Context, sql string) ([]dayCount, error) {
+	r, err := s.read(ctx, sql)
+	if err != nil {
+		return nil, err
+	}
+	var out []dayCount
+	for r.More() {
+		out = append(out, dayCount{day: r.Int32(), docs: int64(r.UInt64()), hits: int64(r.UInt64())})
+	}
+	return out, r.err
+}
+
+// Trend implements query.Searcher.
+func (s *Searcher) Trend(ctx context.Context, r query.TrendRequest) (*query.TrendResult, error) {
+	if r.By == "" {
+		r.By = "month"
+	}
+	bucketOf, err := query.Bucketer(r.By)
+	if err != nil {
+		return nil, err
+	}
+	nodes := make([]query.Node, len(r.Queries))
+	for i, q := range r.Queries {
+		if nodes[i], err = query.Parse(q); err != nil {
+			return nil, err
+		}
+	}
+	where, err := s.filterSQL(ctx, r.Filter)
+	if err != nil {
+		return nil, err
+	}
+	days, err := s.readDays(ctx, "SELECT day, count(), sum(toUInt64(title_n + text_n)) FROM (SELECT day, title_n, text_n, version FROM "+s.from()+" WHERE date != '' AND "+where+") GROUP BY day")
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(days, func(a, b int) bool { return days[a].day < days[b].day })
+	// The axis: every bucket from the first to the last dated document.
+	var axis []int32
+	pos := map[int32]int{} // bucket start → index
+	if len(days) > 0 {
+		for b := bucketOf(days[0].day); b <= days[len(days)-1].day; b = nextBucket(r.By, b) {
+			pos[b] = len(axis)
+			axis = append(axis, b)
+		}
+	}
+	totDocs := make([]int64, len(axis))
+	totToks := make([]int64, len(axis))
+	for _, d := range days {
+		i := pos[bucketOf(d.day)]
+		totDocs[i] += d.docs
+		totToks[i] += d.hits
+	}
+	res := &query.TrendResult{By: r.By, Series: make([]query.Series, 0, len(nodes))}
+	for qi, n := range nodes {
+		md, err := s.matchDays(ctx, n, r.Filter)
+		if err != nil {
+			return nil, err
+		}
+		se := query.Series{Query: r.Queries[qi], Buckets: make([]query.Bucket, len(axis))}
+		for i, b := range axis {
+			se.Buckets[i] = query.Bucket{Start: index.DayString(b), TotalDocs: totDocs[i], TotalTokens: totToks[i]}
+		}
+		first, last := index.NoDate, index.NoDate
+		for _, m := range md {
+			bk := &se.Buckets[pos[bucketOf(m.day)]]
+			bk.Hits += m.hits
+			bk.Docs += m.docs
+			se.Hits += m.hits
+			se.Docs += m.docs
+			if first == index.NoDate || m.day < first {
+				first = m.day
+			}
+			if last == index.NoDate || m.day > last {
+				last = m.day
+			}
+		}
+		if first != index.NoDate {
+			f, l := index.DayString(first), index.DayString(last)
+			se.FirstSeen, se.LastSeen = &f, &l
+		}
+		res.Series = append(res.Series, se)
+	}
+	return res, nil
+}
+
+// nextBucket returns the start of the bucket after the one starting at b.
+func nextBucket(by string, b int32) int32 {
+	t := time.Unix(int64(b)*86400, 0).UTC()
+	switch by {
+	case "day":
+		return b + 1
+	case "week":
+		return b + 7
+	case "month":
+		t = t.AddDate(0, 1, 0)
+	case "quarter":
+		t = t.AddDate(0, 3, 0)
+	default:
+		t = t.AddDate(1, 0, 0)
+	}
+	return int32(t.Unix() / 86400)
+}
+
+// KWIC implements query.Searcher: every hit's total, and the first Limit
+// hits in context, oldest document first (undated last), title before
+// text.
+func (s *Searcher) KWIC(ctx context.Context, r query.KWICRequest) (*query.KWICResult, error) {
+	n, err := query.Parse(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	if r.Width <= 0 {
+		r.Width = 60
+	}
+	if r.Limit <= 0 {
+		r.Limit = 100
+	}
+	ms, err := s.matches(ctx, n, r.Filter)
+	if err != nil {
+		return nil, err
+	}
+	res := &query.KWICResult{Lines: []query.KWICLine{}}
+	for _, m := range ms {
+		res.Total += int(m.hits)
+	}
+	ordered(ms, false)
+	mt := query.NewMatcher(n)
+	const chunk = 64
+	for i := 0; i < len(ms) && len(res.Lines) < r.Limit; i += chunk {
+		var ids []string
+		for _, m := range ms[i:min(i+chunk, len(ms))] {
+			ids = append(ids, m.id)
+		}
+		docs, err := s.docs(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			d := docs[id]
+			if d == nil || len(res.Lines) >= r.Limit {
+				continue
+			}
+			for fi, field := range []string{d.title, d.text} {
+				for _, sp := range mt.Spans(field, fi == 0) {
+					if len(res.Lines) >= r.Limit {
+						break
+					}
+					res.Lines = append(res.Lines, query.KWICLine{ID: d.id, Date: d.date, Source: d.source,
+						Left:  flat(lastRunes(field[:sp.Start], r.Width)),
+						Match: flat(field[sp.Start:sp.End]),
+						Right: flat(truncRunes(field[sp.End:], r.Width))})
+				}
+			}
+		}
+	}
+	return res, nil
+}
+
+// Stats implements query.Searcher. IndexBytes and Segments are the bytes
+// on disk and the number of active parts of the documents table on every
+// server of the cluster.
+func (s *Searcher) Stats(ctx context.Context, f query.Filter) (*query.Stats, error) {
+	where, err := s.filterSQL(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	st := &query.Stats{Sources: map[string]int{}, Langs: map[string]int{}}
+	sub := "(SELECT day, date, source, lang, title_n, text_n, version FROM " + s.from() + " WHERE " + where + ")"
+	r, err := s.read(ctx, "SELECT count(), countIf(date = ''), sum(toUInt64(title_n + text_n)), minIf(day, date != ''), maxIf(day, date != '') FROM "+sub)
+	if err != nil {
+		return nil, err
+	}
+	st.Docs, st.Undated, st.Tokens = int(r.UInt64()), int(r.UInt64()), int64(r.UInt64())
+	lo, hi := r.Int32(), r.Int32()
+	if r.err != nil {
+		return nil, r.err
+	}
+	if st.Docs > st.Undated {
+		a, b := index.DayString(lo), index.DayString(hi)
+		st.FirstDate, st.LastDate = &a, &b
+	}
+	for _, g := range []struct {
+		col string
+		m   map[string]int
+	}{{"source", st.Sources}, {"lang", st.Langs}} {
+		r, err := s.read(ctx, "SELECT "+g.col+", count() FROM "+sub+" GROUP BY "+g.col)
+		if err != nil {
+			return nil, err
+		}
+		for r.More() {
+			k := r.String()
+			g.m[k] = int(r.UInt64())
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+	}
+	parts := "system.parts"
+	if s.c.cfg.Cluster != "" {
+		parts = "cluster(" + quote(s.c.cfg.Cluster) + ", system.parts)"
+	}
+	table := strings.TrimPrefix(s.c.localTable(), s.c.cfg.Database+".")
+	r, err = s.c.query(ctx, s.c.cfg.Hosts[0], "SELECT sum(bytes_on_disk), count() FROM "+parts+" WHERE active AND database = "+quote(s.c.cfg.Database)+" AND table = "+quote(table))
+	if err != nil {
+		return nil, err
+	}
+	st.IndexBytes, st.Segments = int64(r.UInt64()), int(r.UInt64())
+	return st, r.err
+}
+
+// Doc implements query.Searcher.
+func (s *Searcher) Doc(ctx context.Context, id, q string) (*query.DocResult, error) {
+	docs, err := s.docs(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	d := docs[id]
+	if d == nil {
+		return nil, fmt.Errorf("%w: %s", query.ErrNotFound, strconv.Quote(id))
+	}
+	res := &query.DocResult{ID: d.id, Date: d.date, Source: d.source, Title: d.title, Text: d.text, Lang: d.lang,
+		URL: d.url, TitleHits: []query.Span{}, TextHits: []query.Span{}}
+	if len(d.meta) > 0 {
+		res.Meta = d.meta
+	}
+	if q != "" {
+		n, err := query.Parse(q)
+		if err != nil {
+			return nil, err
+		}
+		mt := query.NewMatcher(n)
+		res.TitleHits = append(res.TitleHits, mt.Spans(d.title, true)...)
+		res.TextHits = append(res.TextHits, mt.Spans(d.text, false)...)
+	}
+	return res, nil
+}
