@@ -19,7 +19,7 @@ import (
 // (doc/analytics.md has each measure).
 
 func newAnalysisCmds(g *globals) []*cobra.Command {
-	return []*cobra.Command{newLifecycle(g), newCollocates(g), newKeyness(g), newEmerging(g)}
+	return []*cobra.Command{newLifecycle(g), newCollocates(g), newKeyness(g), newEmerging(g), newDups(g)}
 }
 
 // analyze checks the flags, opens the index and runs f with an Analyzer
