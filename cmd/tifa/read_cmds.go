@@ -14,6 +14,7 @@ import (
 
 func newSearch(g *globals) *cobra.Command {
 	var rf readFlags
+	var collapse bool
 	var sortBy string
 	var limit, offset int
 	c := &cobra.Command{
@@ -38,7 +39,11 @@ every matching document; --limit and --offset page through them.`,
 			defer closeEngine()
 			ctx, cancel := rf.context()
 			defer cancel()
-			res, err := l.Search(ctx, query.SearchRequest{Query: args[0], Filter: rf.filter(), Sort: sortBy, Limit: limit, Offset: offset})
+			sr, err := collapseSearcher(ctx, l, collapse)
+			if err != nil {
+				return err
+			}
+			res, err := sr.Search(ctx, query.SearchRequest{Query: args[0], Filter: rf.filter(), Sort: sortBy, Limit: limit, Offset: offset})
 			if err != nil {
 				return readErr(err)
 			}
@@ -71,6 +76,7 @@ every matching document; --limit and --offset page through them.`,
 		},
 	}
 	rf.add(c)
+	addCollapseFlag(c, &collapse)
 	c.Flags().StringVar(&sortBy, "sort", "newest", "order: newest, oldest or relevance (BM25)")
 	c.Flags().IntVar(&limit, "limit", 20, "documents to show")
 	c.Flags().IntVar(&offset, "offset", 0, "documents to skip")
@@ -79,6 +85,7 @@ every matching document; --limit and --offset page through them.`,
 
 func newTrend(g *globals) *cobra.Command {
 	var rf readFlags
+	var collapse bool
 	var by string
 	c := &cobra.Command{
 		Use:   "trend QUERY...",
@@ -103,7 +110,11 @@ documents are left out.`,
 			defer closeEngine()
 			ctx, cancel := rf.context()
 			defer cancel()
-			res, err := l.Trend(ctx, query.TrendRequest{Queries: args, By: by, Filter: rf.filter()})
+			sr, err := collapseSearcher(ctx, l, collapse)
+			if err != nil {
+				return err
+			}
+			res, err := sr.Trend(ctx, query.TrendRequest{Queries: args, By: by, Filter: rf.filter()})
 			if err != nil {
 				return readErr(err)
 			}
@@ -125,6 +136,7 @@ documents are left out.`,
 		},
 	}
 	rf.add(c)
+	addCollapseFlag(c, &collapse)
 	c.Flags().StringVar(&by, "by", "month", "bucket: day, week, month, quarter or year")
 	return c
 }
@@ -187,6 +199,7 @@ func bucketLabel(by, start string) string {
 
 func newKWIC(g *globals) *cobra.Command {
 	var rf readFlags
+	var collapse bool
 	var widthFlag, limit int
 	c := &cobra.Command{
 		Use:   "kwic QUERY",
@@ -209,7 +222,11 @@ total counts every hit; --limit caps the lines shown.`,
 			defer closeEngine()
 			ctx, cancel := rf.context()
 			defer cancel()
-			res, err := l.KWIC(ctx, query.KWICRequest{Query: args[0], Filter: rf.filter(), Width: widthFlag, Limit: limit})
+			sr, err := collapseSearcher(ctx, l, collapse)
+			if err != nil {
+				return err
+			}
+			res, err := sr.KWIC(ctx, query.KWICRequest{Query: args[0], Filter: rf.filter(), Width: widthFlag, Limit: limit})
 			if err != nil {
 				return readErr(err)
 			}
@@ -251,6 +268,7 @@ total counts every hit; --limit caps the lines shown.`,
 		},
 	}
 	rf.add(c)
+	addCollapseFlag(c, &collapse)
 	c.Flags().IntVar(&widthFlag, "width", 60, "characters of context on either side")
 	c.Flags().IntVar(&limit, "limit", 100, "lines to show")
 	return c
