@@ -53,6 +53,9 @@ fi
 echo "== browser for the page's end-to-end tests"
 scripts/install-chromium.sh
 
+echo "== ClickHouse for the engine's two-server test"
+scripts/install-clickhouse.sh
+
 echo "== go test"
 go test -count=1 -timeout 30m ./...
 
