@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tifa-project/tifa/internal/dups"
-	"github.com/tifa-project/tifa/internal/index"
 	"github.com/tifa-project/tifa/internal/query"
 	"github.com/tifa-project/tifa/internal/store"
 )
@@ -45,37 +43,6 @@ func dupsErr(err error) error {
 		return &exitError{exitIndex, err}
 	}
 	return readErr(err)
-}
-
-// DupsResult is what tifa dups --json prints.
-type DupsResult struct {
-	Docs          int            `json:"docs"`
-	Signed        int            `json:"signed"`
-	Clusters      int            `json:"clusters"`
-	Duplicates    int            `json:"duplicates"`
-	Exact         int            `json:"exact"`
-	CollapsedDocs int            `json:"collapsed_docs"`
-	Total         int            `json:"total"` // clusters listed before --limit
-	Items         []DupsCluster  `json:"items"`
-	Params        map[string]any `json:"params"`
-}
-
-// DupsCluster is one cluster of DupsResult: its representative (id,
-// title), size, dates, sources and members (earliest first).
-type DupsCluster struct {
-	Size      int           `json:"size"`
-	FirstDate string        `json:"first_date"`
-	LastDate  string        `json:"last_date"`
-	Sources   []SourceCount `json:"sources"`
-	ID        string        `json:"id"`
-	Title     string        `json:"title"`
-	Members   []string      `json:"members"`
-}
-
-// SourceCount is a source and its number of members.
-type SourceCount struct {
-	Name string `json:"name"`
-	Docs int    `json:"docs"`
 }
 
 func newDups(g *globals) *cobra.Command {
@@ -112,18 +79,6 @@ none: --rebuild computes them (and writes them beside its segments).`,
 			if sortBy != "size" && sortBy != "date" {
 				return &exitError{exitUsage, fmt.Errorf("--sort %q: want size or date", sortBy)}
 			}
-			f := rf.filter()
-			from, to := int32(-1<<31), index.NoDate-1
-			if f.From != "" {
-				if from = index.Day(f.From); from == index.NoDate {
-					return &exitError{exitUsage, fmt.Errorf("--from %q is not a date (want YYYY-MM-DD)", f.From)}
-				}
-			}
-			if f.To != "" {
-				if to = index.Day(f.To); to == index.NoDate {
-					return &exitError{exitUsage, fmt.Errorf("--to %q is not a date (want YYYY-MM-DD)", f.To)}
-				}
-			}
 			snap, err := g.openIndex()
 			if err != nil {
 				return err
@@ -144,49 +99,9 @@ none: --rebuild computes them (and writes them beside its segments).`,
 			if err != nil {
 				return dupsErr(err)
 			}
-			res := &DupsResult{Docs: cl.Docs, Signed: cl.Signed, Clusters: len(cl.List), Duplicates: cl.Duplicates,
-				Exact: cl.Exact, CollapsedDocs: cl.Docs - cl.Duplicates, Items: []DupsCluster{},
-				Params: map[string]any{"shingle": dups.Shingle, "k": dups.K, "bands": dups.Bands, "rows": dups.Rows, "threshold": dups.Threshold}}
-			dated := f.From != "" || f.To != ""
-			in := func(m dups.Member) bool {
-				if dated && (m.Date < from || m.Date > to) {
-					return false
-				}
-				if len(f.Sources) == 0 {
-					return true
-				}
-				g := snap.Segments[m.Seg]
-				src := g.Strings[g.Sources[m.Doc]]
-				for _, s := range f.Sources {
-					if strings.EqualFold(s, src) {
-						return true
-					}
-				}
-				return false
-			}
-			var list []*dups.Cluster
-			for i := range cl.List {
-				k := &cl.List[i]
-				if len(k.Members) < minSize {
-					continue
-				}
-				for _, m := range k.Members {
-					if in(m) {
-						list = append(list, k)
-						break
-					}
-				}
-			}
-			if sortBy == "size" {
-				sort.SliceStable(list, func(a, b int) bool { return len(list[a].Members) > len(list[b].Members) })
-			}
-			res.Total = len(list)
-			for _, k := range list[:min(limit, len(list))] {
-				item, err := describeCluster(snap, k)
-				if err != nil {
-					return readErr(err)
-				}
-				res.Items = append(res.Items, item)
+			res, err := cl.Select(dups.ListRequest{Filter: rf.filter(), MinSize: minSize, Sort: sortBy, Limit: limit})
+			if err != nil {
+				return &exitError{exitUsage, err}
 			}
 			out := cmd.OutOrStdout()
 			switch {
@@ -254,45 +169,7 @@ func rebuildSignatures(g *globals) error {
 	return nil
 }
 
-func describeCluster(snap *store.Snapshot, k *dups.Cluster) (DupsCluster, error) {
-	ms := k.Members
-	it := DupsCluster{Size: len(ms), FirstDate: dayText(ms[0].Date), ID: ms[0].ID}
-	last := ms[0].Date
-	bySrc := map[string]int{}
-	for _, m := range ms {
-		if m.Date != index.NoDate {
-			last = m.Date
-		}
-		g := snap.Segments[m.Seg]
-		bySrc[g.Strings[g.Sources[m.Doc]]]++
-		it.Members = append(it.Members, m.ID)
-	}
-	it.LastDate = dayText(last)
-	for name, n := range bySrc {
-		it.Sources = append(it.Sources, SourceCount{name, n})
-	}
-	sort.Slice(it.Sources, func(a, b int) bool {
-		if it.Sources[a].Docs != it.Sources[b].Docs {
-			return it.Sources[a].Docs > it.Sources[b].Docs
-		}
-		return it.Sources[a].Name < it.Sources[b].Name
-	})
-	d, err := snap.Segments[ms[0].Seg].Doc(ms[0].Doc)
-	if err != nil {
-		return it, err
-	}
-	it.Title = d.Title
-	return it, nil
-}
-
-func dayText(d int32) string {
-	if d == index.NoDate {
-		return ""
-	}
-	return index.DayString(d)
-}
-
-func sourcesText(ss []SourceCount) string {
+func sourcesText(ss []dups.SourceCount) string {
 	var parts []string
 	for _, s := range ss {
 		name := s.Name

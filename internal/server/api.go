@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tifa-project/tifa/internal/dups"
 	"github.com/tifa-project/tifa/internal/index"
 	"github.com/tifa-project/tifa/internal/query"
 	"github.com/tifa-project/tifa/internal/store"
@@ -60,9 +61,9 @@ type ErrorBody struct {
 func (s *Server) routes() *http.ServeMux {
 	m := http.NewServeMux()
 	filters := []string{"from", "to", "source"}
-	m.HandleFunc("GET /api/search", s.api(slices.Concat(filters, []string{"q", "sort", "limit", "offset"}), s.search))
-	m.HandleFunc("GET /api/trend", s.api(slices.Concat(filters, []string{"q", "by"}), s.trend))
-	m.HandleFunc("GET /api/kwic", s.api(slices.Concat(filters, []string{"q", "width", "limit"}), s.kwic))
+	m.HandleFunc("GET /api/search", s.api(slices.Concat(filters, []string{"q", "sort", "limit", "offset", "collapse"}), s.search))
+	m.HandleFunc("GET /api/trend", s.api(slices.Concat(filters, []string{"q", "by", "collapse"}), s.trend))
+	m.HandleFunc("GET /api/kwic", s.api(slices.Concat(filters, []string{"q", "width", "limit", "collapse"}), s.kwic))
 	m.HandleFunc("GET /api/doc/{id...}", s.api([]string{"q"}, s.doc))
 	m.HandleFunc("GET /api/stats", s.api(filters, s.stats))
 	m.HandleFunc("GET /api/sources", s.api(nil, s.sources))
@@ -113,10 +114,14 @@ func (s *Server) api(allowed []string, f apiFunc) http.HandlerFunc {
 func (s *Server) search(ctx context.Context, p *params, _ *http.Request) (any, error) {
 	req := query.SearchRequest{Query: p.query(), Filter: p.filter(), Sort: p.str("sort"),
 		Limit: p.int("limit", 20, 1, MaxSearchLimit), Offset: p.int("offset", 0, 0, MaxOffset)}
+	sr, err := s.searcher(ctx, p)
 	if p.err != nil {
 		return nil, p.err
 	}
-	return s.cfg.Searcher.Search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return sr.Search(ctx, req)
 }
 
 func (s *Server) trend(ctx context.Context, p *params, _ *http.Request) (any, error) {
@@ -131,19 +136,27 @@ func (s *Server) trend(ctx context.Context, p *params, _ *http.Request) (any, er
 	if req.By == "" {
 		req.By = "month" // the CLI's default, so that "by" in the answer is the same
 	}
+	sr, err := s.searcher(ctx, p)
 	if p.err != nil {
 		return nil, p.err
 	}
-	return s.cfg.Searcher.Trend(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return sr.Trend(ctx, req)
 }
 
 func (s *Server) kwic(ctx context.Context, p *params, _ *http.Request) (any, error) {
 	req := query.KWICRequest{Query: p.query(), Filter: p.filter(),
 		Width: p.int("width", 60, 1, MaxKWICWidth), Limit: p.int("limit", 100, 1, MaxKWICLimit)}
+	sr, err := s.searcher(ctx, p)
 	if p.err != nil {
 		return nil, p.err
 	}
-	return s.cfg.Searcher.KWIC(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return sr.KWIC(ctx, req)
 }
 
 func (s *Server) doc(ctx context.Context, p *params, r *http.Request) (any, error) {
@@ -227,6 +240,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, http.StatusBadRequest, ErrorBody{Error: err.Error(), Column: pe.Col})
 	case errors.Is(err, errBadRequest):
 		writeError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), errBadRequest.Error()+": "))
+	case errors.Is(err, errNoCollapse):
+		writeError(w, http.StatusNotImplemented, err.Error())
+	case errors.Is(err, dups.ErrNoSignatures):
+		writeError(w, http.StatusConflict, err.Error())
 	case errors.Is(err, query.ErrNotFound):
 		writeError(w, http.StatusNotFound, err.Error())
 	case errors.Is(err, context.DeadlineExceeded):

@@ -64,6 +64,8 @@ type Server struct {
 	lim    *limiter
 	static *static
 	mux    *http.ServeMux
+
+	collapsed collapsedSearcher // dups.go
 }
 
 // New returns a Server for cfg, filling in defaults. It reads the page's
@@ -103,6 +105,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.mux = s.routes()
 	s.analysisRoutes(s.mux)
+	s.dupsRoutes(s.mux)
 	return s, nil
 }
 
