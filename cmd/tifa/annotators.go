@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/tifa-project/tifa/internal/dups"
+	"github.com/tifa-project/tifa/internal/extract"
 	"github.com/tifa-project/tifa/internal/store"
 )
 
@@ -10,6 +11,7 @@ import (
 // --all` recomputes over an existing index. One line per kind.
 func annotators() []store.Annotator {
 	var as []store.Annotator
-	as = append(as, dups.Annotator()) // near-duplicate signatures (internal/dups)
+	as = append(as, extract.Annotator()) // readout records (internal/extract)
+	as = append(as, dups.Annotator())    // near-duplicate signatures (internal/dups)
 	return as
 }

@@ -18,6 +18,9 @@ import (
 type globals struct {
 	index  string
 	engine string // --engine; see engine.go
+	// view, when set, narrows the snapshot a reading command opens (the
+	// record filters --presider, --meeting-body: extract_cmds.go).
+	view func(*store.Snapshot) (*store.Snapshot, error)
 }
 
 func newRoot() *cobra.Command {
@@ -51,6 +54,8 @@ The index is a directory: --index DIR, else $TIFA_INDEX, else ./tifa-index.`,
 	})
 	root.AddCommand(newIngest(g), newSearch(g), newTrend(g), newKWIC(g), newStats(g), newCheck(g), newServe(g))
 	root.AddCommand(newAnalysisCmds(g)...)
+	root.AddCommand(newExtractCmds(g)...)
+	addRecordFilters(root, g)
 	return root
 }
 
@@ -62,6 +67,14 @@ func (g *globals) openIndex() (*store.Snapshot, error) {
 	s, err := store.Open(g.index)
 	if err != nil {
 		return nil, &exitError{exitIndex, err}
+	}
+	if g.view != nil {
+		v, err := g.view(s) // lives as long as s, which the process keeps
+		if err != nil {
+			s.Close()
+			return nil, &exitError{exitIndex, err}
+		}
+		return v, nil
 	}
 	return s, nil
 }

@@ -1,0 +1,633 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tifa-project/tifa/internal/corpus"
+)
+
+// Chinese rules. A readout names its meeting in the title or the lead
+// ("省委常委会召开扩大会议", "中共中央政治局1月16日召开会议",
+// "李强主持召开国务院常务会议", "…第十三次会议召开"), its presider next to
+// 主持, and then reports what the meeting said (会议指出/强调/认为/要求).
+
+// zhSaid are the verbs by which a readout reports the meeting.
+var zhSaid = []string{"会议指出", "会议强调", "会议认为", "会议要求", "会议决定", "会议听取", "会议审议", "会议通过", "会议传达", "会议研究", "会议号召", "会议提出", "会议一致认为", "会议还", "会议对", "会议同意", "会议部署"}
+
+// zhMeetingNoun ends the name of a meeting.
+const zhMeetingNoun = `(?:常委会(?:会议|扩大会议)?|扩大会议|常务会议|全体会议|全会|座谈会|集体学习|专题学习|学习会|电视电话会议|视频会议|工作会议|推进会|调度会|部署会|务虚会|专题会议?|大会|会议)`
+
+var (
+	// BODY[date][上午]召开|举行 MEETING
+	zhConvene = regexp.MustCompile(`([^，。；：、\s“”（）]{0,40}?)(?:于)?(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|晚)?(?:在[^，。；]{1,15}?)?(?:召开|举行|主持召开)([^，。；：“”\s]{0,40}?` + zhMeetingNoun + `)`)
+	// MEETING召开|举行|开幕|闭幕 (title style)
+	zhHeld = regexp.MustCompile(`([^，。；：、\s“”]{2,50}?` + zhMeetingNoun + `)(?:第[一二三四五六七八九十\d]+次(?:全体)?会议)?(?:在[^，。；\s]{1,12})?(?:召开|举行|开幕|闭幕)`)
+	// 在…上的讲话 (a speech at a meeting)
+	zhSpeechAt = regexp.MustCompile(`在([^，。；：“”\s]{2,60}?` + zhMeetingNoun + `)(?:上|开幕会上|闭幕会上)的(?:重要)?讲话`)
+	zhOrdinal  = regexp.MustCompile(`第[一二三四五六七八九十百零〇\d]+次`)
+	zhLead     = regexp.MustCompile(`^(?:央视网消息（新闻联播）：|新华社[^，。\s]{0,12}?电\s*|(?:本报|[^，。\s]{0,8}日报)[^，。\s]{0,16}?讯[（(][^）)]*[）)]|(?:本报|[^，。\s]{0,8}日报)[^，。\s（(]{0,16}?讯)`)
+)
+
+// zhKinds maps the end of a meeting's name to its kind, first match wins.
+var zhKinds = []struct{ has, kind string }{
+	{"集体学习", "group study session"},
+	{"中心组", "group study session"},
+	{"政治局常委会", "Politburo Standing Committee meeting"},
+	{"政治局", "Politburo meeting"},
+	{"国务院常务会议", "State Council executive meeting"},
+	{"常务会议", "executive meeting"},
+	{"扩大会议", "enlarged meeting"},
+	{"常委会", "standing committee meeting"},
+	{"全会", "plenary session"},
+	{"全体会议", "plenary session"},
+	{"座谈会", "symposium"},
+	{"电视电话会议", "teleconference"},
+	{"视频会议", "video conference"},
+	{"工作会议", "work conference"},
+	{"务虚会", "brainstorming meeting"},
+	{"专题会", "special meeting"},
+	{"学习会", "study meeting"},
+	{"委员会", "committee meeting"},
+	{"深改委", "committee meeting"},
+	{"领导小组", "leading group meeting"},
+	{"大会", "conference"},
+}
+
+func zhKind(name string) string {
+	for _, k := range zhKinds {
+		if strings.Contains(name, k.has) {
+			return k.kind
+		}
+	}
+	return "meeting"
+}
+
+// zhBodyOf reduces a meeting's name to its convening body: 福建省委深改委第十三次会议 → 福建省委深改委.
+func zhBodyOf(name string) string {
+	if loc := zhOrdinal.FindStringIndex(name); loc != nil {
+		name = name[:loc[0]]
+	}
+	for _, suf := range []string{"常务会议", "全体会议", "扩大会议", "电视电话会议", "视频会议", "专题会议", "会议", "全会", "座谈会", "集体学习"} {
+		if strings.HasSuffix(name, suf) && len(name) > len(suf) {
+			name = strings.TrimSuffix(name, suf)
+			break
+		}
+	}
+	return strings.TrimRight(name, "的")
+}
+
+// zhLeadParas returns the paragraphs before the report proper (those
+// starting 会议指出…), at most three, with datelines stripped.
+func zhLeadParas(text string) []string {
+	var out []string
+	for _, p := range paragraphs(text) {
+		if len(out) == 3 {
+			break
+		}
+		if hasAnyPrefix(p, zhSaid) {
+			break
+		}
+		out = append(out, zhLead.ReplaceAllString(p, ""))
+	}
+	return out
+}
+
+func hasAnyPrefix(s string, ps []string) bool {
+	for _, p := range ps {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// zhMeeting reads the meeting of a Chinese readout, nil when d is none.
+func zhMeeting(d *corpus.Document) *Meeting {
+	lead := zhLeadParas(d.Text)
+	title := d.Title
+	said := 0
+	for _, p := range paragraphs(d.Text) {
+		if hasAnyPrefix(p, zhSaid) {
+			said++
+		}
+		for _, v := range []string{"。会议指出", "。会议强调", "。会议认为", "。会议要求"} {
+			said += strings.Count(p, v)
+		}
+	}
+	m := &Meeting{Presiders: []string{}, Speakers: []string{}, Directives: []Directive{}}
+	name, body := "", ""
+	var convSentence string
+	// The meeting as named: the title, then the lead.
+	for _, s := range append([]string{title}, lead...) {
+		if s == "" {
+			continue
+		}
+		if loc := zhConvene.FindStringSubmatchIndex(s); loc != nil {
+			pre, np := s[loc[2]:loc[3]], s[loc[4]:loc[5]]
+			name = np
+			if b := zhBodyOf(np); b != np && b != "" && !strings.HasPrefix(np, "常委会") {
+				body = b
+			} else {
+				body = trimSubject(pre)
+				if strings.HasPrefix(np, "常委会") && !strings.HasSuffix(body, "常委会") && body != "" {
+					body += "常委会"
+				}
+			}
+			if s != title {
+				convSentence = sentenceAround(s, loc[0])
+			}
+		} else if loc := zhHeld.FindStringSubmatchIndex(s); loc != nil {
+			name = trimSubject(s[loc[2]:loc[3]])
+			body = zhBodyOf(name)
+		}
+		if name != "" {
+			if s == title && convSentence == "" && len(lead) > 0 {
+				if loc := zhConvene.FindStringIndex(lead[0]); loc != nil {
+					convSentence = sentenceAround(lead[0], loc[0])
+				}
+			}
+			break
+		}
+	}
+	speech := false
+	if name == "" {
+		for _, s := range append([]string{title}, firstN(paragraphs(d.Text), 2)...) {
+			if sm := zhSpeechAt.FindStringSubmatch(s); sm != nil {
+				name, speech = sm[1], true
+				body = zhBodyOf(name)
+				break
+			}
+		}
+	}
+	// Presiders: beside 主持 in the title and the lead.
+	for _, s := range append([]string{title}, lead...) {
+		for _, p := range zhPresiders(s, s == convSentence || strings.Contains(s, convSentence) && convSentence != "") {
+			m.Presiders = addUnique(m.Presiders, p)
+		}
+	}
+	for _, s := range append([]string{title}, lead...) {
+		for _, p := range zhSpeakers(s) {
+			if !contains(m.Presiders, p) {
+				m.Speakers = addUnique(m.Speakers, p)
+			}
+		}
+	}
+	switch {
+	case name != "" && (len(m.Presiders) > 0 || said > 0 || strings.Contains(title, "召开") || strings.Contains(title, "举行")):
+	case speech:
+	case name == "" && len(m.Presiders) > 0 && said > 0:
+		name = "会议"
+	default:
+		return nil
+	}
+	if strings.Contains(name, "政治局") && body == "" {
+		body = "中共中央政治局"
+	}
+	m.Body = strings.TrimSpace(body)
+	m.Kind = zhKind(name)
+	if m.Kind == "meeting" && strings.Contains(m.Body, "政治局") {
+		m.Kind = "Politburo meeting"
+	}
+	if len(lead) > 0 {
+		ds := convSentence
+		if ds == "" {
+			ds = lead[0]
+		}
+		m.DateHeld = zhDate(ds, d.Date)
+	}
+	m.Studied = zhStudied(convSentence)
+	paras := paraSpans(d.Text)
+	m.Directives = mainList(d.Text, paras, zhMarkers(d.Text, paras))
+	if m.Directives == nil {
+		m.Directives = []Directive{}
+	}
+	for _, p := range paragraphs(d.Text) {
+		for _, c := range []string{"会议还研究了其他事项", "会议还研究了其他工作", "会议还研究了其他", "会议还审议了其他事项", "会议还研究部署了其他工作", "会议还通报了其他事项"} {
+			if strings.HasPrefix(p, c) {
+				m.Also = addUnique(m.Also, strings.TrimRight(p, "。"))
+				break
+			}
+		}
+	}
+	return m
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// trimSubject keeps the subject of a clause: the text after the last time
+// word or preposition (上午，省委常委会 → 省委常委会).
+func trimSubject(s string) string {
+	for _, sep := range []string{"上午", "下午", "晚上", "日", "，", " ", "　", "：", "（", "）"} {
+		if i := strings.LastIndex(s, sep); i >= 0 {
+			s = s[i+len(sep):]
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+// sentenceAround returns the sentence of s (ended by 。；) containing byte i.
+func sentenceAround(s string, i int) string {
+	start := 0
+	for _, sep := range []string{"。", "；"} {
+		if j := strings.LastIndex(s[:i], sep); j >= 0 && j+len(sep) > start {
+			start = j + len(sep)
+		}
+	}
+	end := len(s)
+	if j := strings.IndexAny(s[i:], "。；"); j >= 0 {
+		end = i + j
+	}
+	return s[start:end]
+}
+
+var zhStudyVerbs = []string{"传达学习", "学习贯彻", "学习传达", "传达", "研究部署", "研究", "审议", "听取", "学习", "部署"}
+
+// zhStudied lists the clauses of the convening sentence that say what was
+// conveyed, studied, heard or considered.
+func zhStudied(sent string) []string {
+	var out []string
+	for _, cl := range strings.FieldsFunc(sent, func(r rune) bool { return r == '，' || r == '；' }) {
+		for _, v := range zhStudyVerbs {
+			if strings.HasPrefix(cl, v) {
+				out = addUnique(out, cut(cl, 120))
+				break
+			}
+		}
+		if len(out) == maxStudied {
+			break
+		}
+	}
+	return out
+}
+
+// zhPresiders finds the persons said to preside in s: TITLE NAME主持会议,
+// 会议由TITLE NAME主持, NAME主持并讲话 (titles), TITLE NAME主持召开 (only
+// in the convening sentence).
+func zhPresiders(s string, convening bool) []string {
+	var out []string
+	for i := 0; ; {
+		j := strings.Index(s[i:], "主持")
+		if j < 0 {
+			break
+		}
+		at := i + j
+		i = at + len("主持")
+		rest := s[i:]
+		if strings.HasPrefix(rest, "人") || strings.HasPrefix(rest, "词") {
+			continue
+		}
+		if strings.HasPrefix(rest, "召开") && !convening {
+			continue
+		}
+		// 会议由…主持 / NAME主持
+		pre := s[:at]
+		if k := strings.LastIndex(pre, "由"); k >= 0 && at-k <= 60 && !strings.ContainsAny(pre[k:], "，。；") {
+			pre = pre[k+len("由"):]
+		}
+		for _, n := range namesBefore(pre) {
+			out = addUnique(out, n)
+		}
+	}
+	return out
+}
+
+// zhSpeakers finds NAME讲话 / NAME出席并讲话 / NAME作…讲话 / NAME发表讲话.
+func zhSpeakers(s string) []string {
+	var out []string
+	for _, v := range []string{"出席会议并讲话", "出席并讲话", "作重要讲话", "发表重要讲话", "讲话"} {
+		for i := 0; ; {
+			j := strings.Index(s[i:], v)
+			if j < 0 {
+				break
+			}
+			at := i + j
+			i = at + len(v)
+			pre := s[:at]
+			if strings.HasSuffix(pre, "主持会议并") || strings.HasSuffix(pre, "主持并") || strings.HasSuffix(pre, "的") || strings.HasSuffix(pre, "重要") {
+				continue
+			}
+			pre = strings.TrimSuffix(strings.TrimSuffix(pre, "在会上"), "并")
+			for _, n := range namesBefore(pre) {
+				out = addUnique(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// namesBefore reads the name (or names joined by 、 和) that ends s,
+// after a title or a clause boundary: 省委书记王东峰 → 王东峰;
+// 习近平总书记 → 习近平; 王东峰同志 → 王东峰.
+func namesBefore(s string) []string {
+	s = strings.TrimSuffix(s, "同志")
+	s = strings.TrimSuffix(s, "共同")
+	s = strings.TrimSuffix(s, "分别")
+	if strings.HasSuffix(s, "总书记") {
+		if n := nameEnding(strings.TrimSuffix(s, "总书记")); n != "" {
+			return []string{n}
+		}
+	}
+	var out []string
+	for len(out) < 4 {
+		n := nameEnding(s)
+		if n == "" {
+			break
+		}
+		out = append([]string{n}, out...)
+		s = s[:len(s)-len(n)]
+		if strings.HasSuffix(s, "、") {
+			s = strings.TrimSuffix(s, "、")
+		} else if strings.HasSuffix(s, "和") {
+			s = strings.TrimSuffix(s, "和")
+		} else {
+			break
+		}
+	}
+	return out
+}
+
+// nameEnding returns the personal name (2–4 Han characters, or a
+// transliterated name with ·) that ends s, when what precedes it is a
+// title, a boundary or the start of s.
+func nameEnding(s string) string {
+	rs := []rune(s)
+	if len(rs) > 40 {
+		rs = rs[len(rs)-40:]
+	}
+	n := len(rs)
+	// Transliterated: 沙尔合提·阿汗
+	if k := lastIndexRune(rs, '·'); k > 0 && n-k <= 8 {
+		st := k
+		for st > 0 && unicode.Is(unicode.Han, rs[st-1]) && k-st < 6 && !isBoundaryRune(rs[st-1]) {
+			st--
+		}
+		if k-st >= 2 && n-k-1 >= 1 && (st == 0 || isBoundaryRune(rs[st-1]) || titleEndsAt(rs[:st])) {
+			return string(rs[st:])
+		}
+	}
+	for _, l := range []int{3, 2, 4} {
+		if n < l {
+			continue
+		}
+		cand := rs[n-l:]
+		if !allHan(cand) || !isSurnameStart(cand) {
+			continue
+		}
+		before := rs[:n-l]
+		if len(before) == 0 || isBoundaryRune(before[len(before)-1]) || titleEndsAt(before) {
+			return string(cand)
+		}
+	}
+	return ""
+}
+
+func lastIndexRune(rs []rune, r rune) int {
+	for i := len(rs) - 1; i >= 0; i-- {
+		if rs[i] == r {
+			return i
+		}
+	}
+	return -1
+}
+
+func allHan(rs []rune) bool {
+	for _, r := range rs {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// isBoundaryRune: punctuation, space, or a preposition/time word that may
+// stand before a name.
+func isBoundaryRune(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsPunct(r) || strings.ContainsRune("　由和与及、，。；：“”（）《》", r)
+}
+
+// titleEndsAt tells whether rs ends with an official title.
+func titleEndsAt(rs []rune) bool {
+	s := string(rs)
+	for _, t := range zhTitleSuffixes {
+		if strings.HasSuffix(s, t) {
+			return true
+		}
+	}
+	return false
+}
+
+func isSurnameStart(rs []rune) bool {
+	if len(rs) >= 3 && strings.Contains(zhCompoundSurnames, string(rs[:2])) {
+		return true
+	}
+	return strings.ContainsRune(zhSurnames, rs[0])
+}
+
+// zhTitleSuffixes end an official title; longer ones first.
+var zhTitleSuffixes = []string{
+	"总书记", "副书记", "书记", "副主席", "主席", "副总理", "总理", "委员长", "副委员长", "国务委员", "常委", "委员",
+	"副省长", "省长", "副市长", "市长", "副主任", "主任", "秘书长", "副部长", "部长", "副院长", "院长", "检察长",
+	"副局长", "局长", "副厅长", "厅长", "区长", "县长", "州长", "盟长", "政委", "司令员", "参谋长", "组长",
+	"校长", "董事长", "总经理", "会长", "理事长", "主委", "发言人", "大使", "总裁", "首席执行官", "行长", "署长", "总监", "专员", "特首", "行政长官",
+}
+
+// zhSurnames are common single-character surnames (a little dictionary
+// knowledge: a name after a title starts with one of these).
+const zhSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝鹿谌楼鄂栗楚信铁储智郁娄习达图惠逯扎"
+
+const zhCompoundSurnames = "欧阳 司马 上官 诸葛 东方 令狐 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯"
+
+var zhNameStop = regexp.MustCompile(`^(?:主持|出席|在|强调|指出|表示|讲话|同志|和|与|及|等|参加|会见|会晤|说|一行|到|赴|来|分别|也|为|向|对|就|代表|作|带领|率|先后|深入|前往|宣读|通报|传达|的|同|专门|围绕|还|要求|接受|签署|致|发表|听取|视察|考察|调研|看望|慰问|批示|主讲|列席|当选|发言|介绍|回答|应邀|共同|一起|陪同|会谈|通话|亲切|首先|充分|高度|希望|宣布|颁发|颁奖|致辞|带队|以|从|将|已|于|是|则|又|都|并|出|主|、|，|。|；|：|（|）|“|”|》|\s|$)`)
+
+// zhFunctionThird: a third character that is rather the next word.
+const zhFunctionThird = "在和与及等说到的是对向为就也将已于则又都同并"
+
+// nameAt reads a personal name at the start of s: 2–3 Han characters (a
+// compound surname allows 4) followed by a word that may follow a name.
+func nameAt(s string) string {
+	rs := []rune(s)
+	if len(rs) > 6 {
+		rs = rs[:6]
+	}
+	if len(rs) < 2 || !allHan(rs[:2]) || !isSurnameStart(rs) {
+		return ""
+	}
+	try := []int{3, 2}
+	if len(rs) >= 3 && strings.ContainsRune(zhFunctionThird, rs[2]) {
+		try = []int{2, 3}
+	}
+	if strings.Contains(zhCompoundSurnames, string(rs[:2])) {
+		try = []int{4, 3}
+	}
+	for _, l := range try {
+		if len(rs) < l || !allHan(rs[:l]) {
+			continue
+		}
+		rest := s[len(string(rs[:l])):]
+		if zhNameStop.MatchString(rest) {
+			return string(rs[:l])
+		}
+	}
+	return ""
+}
+
+// zhTitleStop ends a title when reading backwards from its last word.
+var zhTitleStop = []string{"会见", "会晤", "看望", "陪同", "听取", "主持", "出席", "参加", "邀请", "接见", "慰问", "致电", "致信", "担任", "任命", "免去", "会议", "记者", "上午", "下午", "晚上", "强调", "指出", "表示", "宣布", "带领", "希望", "同志", "通报", "宣读", "作为", "感谢", "欢迎", "祝贺",
+	"由", "在", "和", "与", "及", "同", "是", "向", "为", "讯", "了", "的", "给", "等", "并", "率", "到", "赴", "说", "讲", "将"}
+
+// zhPeople finds TITLE NAME (省委书记王东峰; 中共中央总书记、国家主席、中央军委
+// 主席习近平: three titles) and NAME总书记.
+func zhPeople(text string) []Person {
+	var out []Person
+	seen := map[Person]bool{}
+	add := func(p Person) {
+		if !seen[p] && len(out) < maxPeople {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for _, suf := range zhTitleSuffixes {
+		for i := 0; ; {
+			j := strings.Index(text[i:], suf)
+			if j < 0 {
+				break
+			}
+			at := i + j
+			end := at + len(suf)
+			i = end
+			if longerSuffixAt(text, at, suf) {
+				continue
+			}
+			name := nameAt(text[end:])
+			if name == "" {
+				continue
+			}
+			for _, t := range titlesBefore(text, end) {
+				add(Person{Name: name, Title: t})
+			}
+		}
+	}
+	// NAME总书记
+	for i := 0; ; {
+		j := strings.Index(text[i:], "总书记")
+		if j < 0 {
+			break
+		}
+		at := i + j
+		i = at + len("总书记")
+		if n := nameEnding3(text[:at]); n != "" {
+			add(Person{Name: n, Title: "总书记"})
+		}
+	}
+	return out
+}
+
+// longerSuffixAt: suf at text[at:] is the tail of a longer title word
+// (书记 in 总书记/副书记) that is handled on its own.
+func longerSuffixAt(text string, at int, suf string) bool {
+	for _, t := range zhTitleSuffixes {
+		if len(t) > len(suf) && strings.HasSuffix(t, suf) && at >= len(t)-len(suf) && text[at-(len(t)-len(suf)):at+len(suf)] == t {
+			return true
+		}
+	}
+	return false
+}
+
+// nameEnding3 reads a name of three characters (else two) that ends s,
+// for the title that follows a name (习近平总书记).
+func nameEnding3(s string) string {
+	rs := []rune(s)
+	if len(rs) > 4 {
+		rs = rs[len(rs)-4:]
+	}
+	for _, l := range []int{3, 2} {
+		if len(rs) < l {
+			continue
+		}
+		c := rs[len(rs)-l:]
+		if allHan(c) && isSurnameStart(c) && !strings.ContainsRune("委省市中央国党部院会", c[len(c)-1]) && !titleEndsAt(c) {
+			return string(c)
+		}
+	}
+	return ""
+}
+
+// titlesBefore returns the titles that end at text[:end] (the last one
+// ends with a title word), reading back over titles joined by 、.
+func titlesBefore(text string, end int) []string {
+	var out []string
+	for len(out) < 6 {
+		t := titleEnding(text[:end])
+		if t == "" {
+			break
+		}
+		out = append([]string{t}, out...)
+		st := end - len(t)
+		if !strings.HasSuffix(text[:st], "、") {
+			break
+		}
+		end = st - len("、")
+		if !titleEndsAt([]rune(tailRunes(text[:end], 8))) {
+			break
+		}
+	}
+	return out
+}
+
+func tailRunes(s string, n int) string {
+	i := len(s)
+	for k := 0; k < n && i > 0; k++ {
+		_, w := utf8.DecodeLastRuneInString(s[:i])
+		i -= w
+	}
+	return s[i:]
+}
+
+// titleEnding reads the title that ends s: back over Han characters to a
+// boundary or a stop word, at most 24 characters.
+func titleEnding(s string) string {
+	rs := []rune(tailRunes(s, 30))
+	st := len(rs)
+	for st > 0 {
+		r := rs[st-1]
+		if !unicode.Is(unicode.Han, r) && !unicode.IsDigit(r) {
+			break
+		}
+		stop := false
+		for _, w := range zhTitleStop {
+			wr := []rune(w)
+			if st-len(wr) >= 0 && string(rs[st-len(wr):st]) == w {
+				// 共和国, 文化和旅游部: a joining word inside a ministry's name.
+				in := string(rs[st:])
+				stop = !((w == "和" || w == "与") && (strings.HasPrefix(in, "国") || strings.Contains(in, "部")))
+				break
+			}
+		}
+		if stop {
+			break
+		}
+		st--
+	}
+	t := string(rs[st:])
+	if n := len(rs) - st; n < 2 || n > 24 || !titleEndsAt(rs[st:]) {
+		return ""
+	}
+	return t
+}
