@@ -374,10 +374,16 @@ func newEmerging(g *globals) *cobra.Command {
 		Long: `emerging lists the n-grams (2 to --max-words words, 2 to --max-chars Chinese
 characters) that occur at least --min-freq times in --min-docs documents of
 the --period (a year, quarter, month or day) and are at least 2^--min-log-ratio
-times rarer (per token) in the --ref periods of the same size before it,
-ranked by log-likelihood. N-grams beginning or ending with a function word
-are left out, and an n-gram inside a longer emerging one is folded into it
-unless it is also new on its own. --source bounds both periods.`,
+times rarer (per token) in the --ref periods of the same size before it.
+N-grams beginning or ending with a function word are left out, and an n-gram
+inside a longer emerging one is folded into it unless it is also new on its
+own. --source bounds every period.
+
+New n-grams — at most --new-max-ref occurrences in the reference — come
+first (marked *), ranked by their uptake: the log-likelihood of their
+occurrences in the period and in the --after periods after it (where the
+corpus has them; 0 for the period alone) against the reference. Then the
+n-grams that merely rose, by log-likelihood (period against reference).`,
 		Example: `  tifa emerging --period 2020-10
   tifa emerging --period 2023-09 --ref 12 --source "CCTV Xinwen Lianbo"
   tifa emerging --period 2022 --ref 3 --min-freq 20 --json`,
@@ -390,32 +396,47 @@ unless it is also new on its own. --source bounds both periods.`,
 				return &exitError{exitUsage, fmt.Errorf("emerging takes its dates from --period and --ref, not --from/--to")}
 			}
 			return analyze(g, cmd, &rf, func(ctx context.Context, a *analysis.Analyzer) error {
+				// The library reads 0 as its default; here 0 means none.
+				if r.After == 0 {
+					r.After = -1
+				}
+				if r.NewMaxRef == 0 {
+					r.NewMaxRef = -1
+				}
 				r.Filter = rf.filter()
 				res, err := a.Emerging(ctx, r)
 				if err != nil {
 					return err
 				}
 				return show(cmd, &rf, res, func() [][]string {
-					rows := [][]string{{"item", "n", "freq", "docs", "ref_freq", "per_million", "ref_per_million", "ll", "log_ratio", "folded"}}
+					rows := [][]string{{"item", "n", "new", "score", "freq", "docs", "ref_freq", "after_freq", "per_million", "ref_per_million", "ll", "log_ratio", "folded"}}
 					for _, e := range res.Items {
-						rows = append(rows, []string{e.Item, strconv.Itoa(e.N), itoa(e.Freq), itoa(e.Docs), itoa(e.RefFreq),
+						rows = append(rows, []string{e.Item, strconv.Itoa(e.N), strconv.FormatBool(e.New), ftoa(e.Score), itoa(e.Freq), itoa(e.Docs), itoa(e.RefFreq), itoa(e.AfterFreq),
 							ftoa(e.PerMillion), ftoa(e.RefPerMillion), ftoa(e.LL), ftoa(e.LogRatio), foldedList(e.Folded, -1)})
 					}
 					return rows
 				}, func(out io.Writer) {
-					fmt.Fprintf(out, "period     %s … %s: %d documents, %d tokens\nreference  %s … %s: %d documents, %d tokens\n\n",
+					fmt.Fprintf(out, "period     %s … %s: %d documents, %d tokens\nreference  %s … %s: %d documents, %d tokens\n",
 						res.Period.From, res.Period.To, res.Period.Docs, res.Period.Tokens, res.Ref.From, res.Ref.To, res.Ref.Docs, res.Ref.Tokens)
+					if res.After != nil {
+						fmt.Fprintf(out, "after      %s … %s: %d documents, %d tokens\n", res.After.From, res.After.To, res.After.Docs, res.After.Tokens)
+					}
+					fmt.Fprintf(out, "\n%d new (* at most %d in the reference), by uptake; then %d that rose, by LL\n\n", res.New, max(r.NewMaxRef, 0), res.Total-res.New)
 					if len(res.Items) == 0 {
 						fmt.Fprintln(out, "nothing emerging (lower --min-freq or --min-log-ratio?)")
 						return
 					}
 					var rows [][]string
 					for i, e := range res.Items {
-						rows = append(rows, []string{strconv.Itoa(i + 1), e.Item, itoa(e.Freq), itoa(e.Docs), itoa(e.RefFreq),
-							fmt.Sprintf("%.1f", e.LL), fmt.Sprintf("%.2f", e.LogRatio), foldedList(e.Folded, 3)})
+						mark := ""
+						if e.New {
+							mark = "*"
+						}
+						rows = append(rows, []string{strconv.Itoa(i + 1), mark, e.Item, itoa(e.Freq), itoa(e.Docs), itoa(e.RefFreq), itoa(e.AfterFreq),
+							fmt.Sprintf("%.1f", e.Score), fmt.Sprintf("%.1f", e.LL), fmt.Sprintf("%.2f", e.LogRatio), foldedList(e.Folded, 3)})
 					}
-					table(out, []string{"", "n-gram", "freq", "docs", "ref freq", "LL", "log ratio", "folded in"}, rows,
-						[]bool{true, false, true, true, true, true, true, false})
+					table(out, []string{"", "", "n-gram", "freq", "docs", "ref freq", "after", "score", "LL", "log ratio", "folded in"}, rows,
+						[]bool{true, false, false, true, true, true, true, true, true, true, false})
 					if res.Total > len(res.Items) {
 						fmt.Fprintf(out, "\n%d emerging n-grams, %d shown (--limit)\n", res.Total, len(res.Items))
 					}
@@ -432,6 +453,8 @@ unless it is also new on its own. --source bounds both periods.`,
 	c.Flags().IntVar(&r.MaxWords, "max-words", analysis.DefaultEmergingWords, "longest word n-gram")
 	c.Flags().IntVar(&r.MaxChars, "max-chars", analysis.DefaultEmergingChars, "longest Chinese-character n-gram")
 	c.Flags().IntVar(&r.Limit, "limit", analysis.DefaultEmergingLimit, "n-grams to show")
+	c.Flags().IntVar(&r.NewMaxRef, "new-max-ref", analysis.DefaultNewMaxRef, "most occurrences in the reference of a new n-gram")
+	c.Flags().IntVar(&r.After, "after", analysis.DefaultEmergingAfter, "periods after it whose use ranks new n-grams (0: the period alone)")
 	return c
 }
 

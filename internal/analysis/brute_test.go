@@ -899,6 +899,35 @@ func refEmerging(docs []refDoc, r EmergingRequest) *EmergingResult {
 	fa, fdocs, size, c := refCounts(docs, inP, maxLen)
 	fb, _, _, d := refCounts(docs, inR, maxLen)
 	res := &EmergingResult{Items: []Emerging{}}
+	// The periods after: from the day after the period to the end of the
+	// After-th period of its unit after it.
+	var fafter map[string]int64
+	var e float64
+	if r.After > 0 {
+		start, _ := time.Parse(time.DateOnly, period.From)
+		next := func(n int) time.Time {
+			switch period.Unit {
+			case "year":
+				return start.AddDate(n, 0, 0)
+			case "quarter":
+				return start.AddDate(0, 3*n, 0)
+			case "month":
+				return start.AddDate(0, n, 0)
+			}
+			return start.AddDate(0, 0, n)
+		}
+		ap := Period{From: next(1).Format(time.DateOnly), To: next(1+r.After).AddDate(0, 0, -1).Format(time.DateOnly)}
+		inA := func(d refDoc) bool { return inFilter(d, src) && inPeriod(d, ap) }
+		var et int64
+		fafter, _, _, et = refCounts(docs, inA, maxLen)
+		res.After = &SideInfo{From: ap.From, To: ap.To, Sources: r.Filter.Sources, Tokens: et}
+		for _, x := range docs {
+			if inA(x) {
+				res.After.Docs++
+			}
+		}
+		e = float64(et)
+	}
 	for _, x := range docs {
 		if inP(x) {
 			res.Period.Docs++
@@ -952,15 +981,27 @@ func refEmerging(docs []refDoc, r EmergingRequest) *EmergingResult {
 	var out []Emerging
 	for g := range kept {
 		a, b := float64(fa[g]), float64(fb[g])
-		e := Emerging{Item: g, N: size[g], Freq: fa[g], Docs: fdocs[g], RefFreq: fb[g],
+		x := Emerging{Item: g, N: size[g], Freq: fa[g], Docs: fdocs[g], RefFreq: fb[g], AfterFreq: fafter[g],
 			PerMillion: a * 1e6 / float64(c), RefPerMillion: b * 1e6 / fd,
 			LL: rayson(a, b, float64(c), fd), LogRatio: hardie(a, b, float64(c), fd), Folded: folded[g]}
-		sortFolded(e.Folded)
-		out = append(out, e)
+		// New: at most NewMaxRef (negative: 0) occurrences in the
+		// reference; scored by the LL of the period and the periods after
+		// against the reference. The others by the LL of the period.
+		x.New = fb[g] <= int64(max(r.NewMaxRef, 0))
+		x.Score = x.LL
+		if x.New {
+			res.New++
+			x.Score = rayson(a+float64(fafter[g]), b, float64(c)+e, fd)
+		}
+		sortFolded(x.Folded)
+		out = append(out, x)
 	}
 	sort.Slice(out, func(i, j int) bool {
-		if out[i].LL != out[j].LL {
-			return out[i].LL > out[j].LL
+		if out[i].New != out[j].New {
+			return out[i].New
+		}
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
 		}
 		if out[i].Freq != out[j].Freq {
 			return out[i].Freq > out[j].Freq
@@ -984,29 +1025,46 @@ func checkEmerging(t *testing.T, fx *fixture, r EmergingRequest) *EmergingResult
 	if d := sameResult(*got, *want); d != "" {
 		t.Errorf("emerging %+v: %s", r, d)
 	}
+	if want.New > 0 && want.New < want.Total && want.Items[want.New-1].LL < want.Items[want.New].LL && r.Limit >= want.Total {
+		rankedAbove++ // a new n-gram of lower LL ranks above one that rose
+	}
 	t.Logf("emerging %s: %d items (first: %+v)", r.Period, want.Total, first(want.Items))
 	return got
 }
+
+// rankedAbove counts the checks in which the ranking put a new n-gram
+// above one that rose by more log-likelihood: the tests must cover it.
+var rankedAbove int
 
 func TestEmerging_BruteForce(t *testing.T) {
 	fx := newFixture(t, fixtureDocs())
 	for _, r := range []EmergingRequest{
 		{MinLogRatio: 3, Period: "2022", Ref: 2, MinFreq: 2, MinDocs: 1, Limit: 1000},
 		{Period: "2021", Ref: 1, MinFreq: 1, MinDocs: 1, MinLogRatio: 0, Limit: 1000},
-		{MinLogRatio: 3, Period: "2020-Q4", Ref: 3, MinFreq: 2, MinDocs: 1, Limit: 1000},
+		{Period: "2021", Ref: 1, MinFreq: 1, MinDocs: 1, MinLogRatio: 0, Limit: 1000, After: -1, NewMaxRef: -1},
+		{MinLogRatio: 3, Period: "2020-Q4", Ref: 3, MinFreq: 2, MinDocs: 1, Limit: 1000, After: 2},
 		{MinLogRatio: 3, Period: "2022-04", Ref: 24, MinFreq: 1, MinDocs: 1, MaxWords: 3, MaxChars: 4, Filter: query.Filter{Sources: []string{"Daily"}}, Limit: 1000},
+		{Period: "2020-06", Ref: 5, MinFreq: 1, MinDocs: 1, Limit: 1000, NewMaxRef: 1, After: 6},
 	} {
 		checkEmerging(t, fx, r)
 	}
 }
 
 func TestEmerging_RealCorpora(t *testing.T) {
+	rankedAbove = 0
+	ran := false
+	defer func() {
+		if rankedAbove == 0 && ran {
+			t.Error("no new n-gram ranked above one that rose by more LL: the ranking is not covered")
+		}
+	}()
 	for _, c := range []struct {
 		name string
 		rs   []EmergingRequest
 	}{
 		{"xi-speeches-zh", []EmergingRequest{
 			{MinLogRatio: 3, Period: "2022", Ref: 2, Limit: 1000},
+			{MinLogRatio: 3, Period: "2021", Ref: 1, Limit: 1000, After: 2, NewMaxRef: 1},
 			{Period: "2023", Ref: 1, MinFreq: 3, MinLogRatio: 2, Limit: 1000},
 			{MinLogRatio: 3, Period: "2024", Ref: 1, MinFreq: 8, MaxChars: 4, Limit: 1000},
 		}},
@@ -1017,6 +1075,7 @@ func TestEmerging_RealCorpora(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			fx := newFixture(t, loadCorpus(t, c.name))
+			ran = true
 			folds := 0
 			for _, r := range c.rs {
 				for _, e := range checkEmerging(t, fx, r).Items {

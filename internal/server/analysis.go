@@ -29,7 +29,7 @@ func (s *Server) analysisRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /api/lifecycle", s.analysisAPI(slices.Concat(filters, []string{"q", "by", "gap", "context"}), s.lifecycle))
 	m.HandleFunc("GET /api/collocates", s.analysisAPI(slices.Concat(filters, grams, []string{"q", "window", "measure", "min_ll", "raw"}), s.collocates))
 	m.HandleFunc("GET /api/keyness", s.analysisAPI(slices.Concat(filters, grams, []string{"target", "target_source", "ref", "ref_source", "min_n", "sort"}), s.keyness))
-	m.HandleFunc("GET /api/emerging", s.analysisAPI(slices.Concat(grams, []string{"source", "period", "ref", "min_docs", "min_log_ratio"}), s.emerging))
+	m.HandleFunc("GET /api/emerging", s.analysisAPI(slices.Concat(grams, []string{"source", "period", "ref", "min_docs", "min_log_ratio", "after", "new_max_ref"}), s.emerging))
 }
 
 // analysisAPI is api for an endpoint that needs the Analyzer.
@@ -99,6 +99,13 @@ func (s *Server) emerging(ctx context.Context, p *params, _ *http.Request) (any,
 		MinFreq: p.int("min_freq", analysis.DefaultEmergingMin, 1, 1<<30), MinDocs: p.int("min_docs", analysis.DefaultEmergingDocs, 1, 1<<30),
 		MaxWords: p.int("max_words", analysis.DefaultEmergingWords, 2, 8), MaxChars: p.int("max_chars", analysis.DefaultEmergingChars, 2, 8),
 		MinLogRatio: p.float("min_log_ratio", analysis.DefaultMinLogRatio), Limit: p.int("limit", analysis.DefaultEmergingLimit, 1, MaxAnalysisLimit)}
+	// 0 is none here, as on the command line; the library's none is −1.
+	if req.After = p.int("after", analysis.DefaultEmergingAfter, 0, 1000); req.After == 0 {
+		req.After = -1
+	}
+	if req.NewMaxRef = p.int("new_max_ref", analysis.DefaultNewMaxRef, 0, 1<<30); req.NewMaxRef == 0 {
+		req.NewMaxRef = -1
+	}
 	if req.Period == "" {
 		p.fail("missing parameter period (2023-09, 2023-Q3, 2023)")
 	}
