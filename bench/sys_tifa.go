@@ -51,7 +51,8 @@ func (s *tifaSys) Newest(ctx context.Context, ps []Phrase, from, to string, n in
 		qs[i] = quote(p)
 	}
 	r, err := s.ix.Search(ctx, engine.SearchRequest{Query: strings.Join(qs, " AND "),
-		Filter: engine.Filter{From: from, To: to}, Sort: "newest", Limit: n})
+		Filter: engine.Filter{From: from, To: to}, Sort: "newest", Limit: n,
+		NoSnippets: true}) // the peers return ids only
 	if err != nil {
 		return nil, err
 	}

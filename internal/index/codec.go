@@ -87,6 +87,38 @@ func decodeBlock(src []byte, out []uint32) int {
 	return n
 }
 
+// extractBlock appends values [k, k+m) of the full block at src to dst
+// without decoding the rest of the block; ok is false if src is malformed.
+func extractBlock(dst []uint32, src []byte, k, m int) ([]uint32, bool) {
+	n := blockSize(src)
+	if n < 0 || k < 0 || m < 0 || k+m > blockLen {
+		return dst, false
+	}
+	w := int(src[0])
+	if w == 0 {
+		for ; m > 0; m-- {
+			dst = append(dst, 0)
+		}
+		return dst, true
+	}
+	data := src[1:n]
+	mask := uint64(1)<<w - 1
+	for i := k; i < k+m; i++ {
+		bit := i * w
+		at, shift := bit>>3, uint(bit&7)
+		var v uint64
+		if at+8 <= len(data) {
+			v = binary.LittleEndian.Uint64(data[at:])
+		} else {
+			for j := len(data) - 1; j >= at; j-- {
+				v = v<<8 | uint64(data[j])
+			}
+		}
+		dst = append(dst, uint32(v>>shift&mask))
+	}
+	return dst, true
+}
+
 // blockSize returns the encoded size of the full block at src, or -1.
 func blockSize(src []byte) int {
 	if len(src) < 1 || src[0] > 32 {
@@ -190,11 +222,29 @@ func (r *packedReader) appendRange(dst []uint32, i, n int) ([]uint32, bool) {
 		return dst, false
 	}
 	for n > 0 {
+		full := r.n / blockLen
+		if b := i / blockLen; b < full && b != r.blkIdx {
+			// A few values of a block not decoded yet: read them where
+			// they lie instead of decoding all 128.
+			k := i % blockLen
+			if m := min(n, blockLen-k); m <= blockLen/4 {
+				off, ok := r.skipTo(b)
+				if !ok {
+					return dst, false
+				}
+				if dst, ok = extractBlock(dst, r.src[off:], k, m); !ok {
+					r.bad = true
+					return dst, false
+				}
+				i += m
+				n -= m
+				continue
+			}
+		}
 		if _, ok := r.get(i); !ok { // loads the block (or tail) holding i
 			return dst, false
 		}
 		var src []uint32
-		full := r.n / blockLen
 		if b := i / blockLen; b >= full {
 			src = r.tail[i-full*blockLen:]
 		} else {

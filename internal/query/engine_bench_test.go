@@ -18,13 +18,31 @@ var (
 	benchErr  error
 )
 
-// benchIndex builds (once per process) an index of the XWLB corpus.
+// benchIndex builds (once per process) an index of the XWLB corpus. With
+// TIFA_BENCH_INDEX set to a directory, it opens the index there, building
+// it first if the directory does not exist, and keeps it: repeated runs
+// (benchstat -count, callgrind) then skip the build.
 func benchIndex(b *testing.B) *Local {
 	if _, err := os.Stat(xwlbPath); err != nil {
 		b.Skipf("XWLB corpus not found at %s", xwlbPath)
 	}
 	benchOnce.Do(func() {
+		keep := os.Getenv("TIFA_BENCH_INDEX")
+		if keep != "" {
+			if _, err := os.Stat(keep); err == nil {
+				snap, err := store.Open(keep)
+				if err != nil {
+					benchErr = err
+					return
+				}
+				benchL = &Local{Snap: snap}
+				return
+			}
+		}
 		dir, err := os.MkdirTemp("", "tifa-bench-")
+		if keep != "" {
+			dir, err = keep, os.MkdirAll(keep, 0o755)
+		}
 		if err != nil {
 			benchErr = err
 			return
@@ -58,7 +76,9 @@ func benchIndex(b *testing.B) *Local {
 		}
 		// The files stay mapped; the directory is removed when the
 		// process ends is not guaranteed, so remove the names now.
-		os.RemoveAll(dir)
+		if keep == "" {
+			os.RemoveAll(dir)
+		}
 		benchL = &Local{Snap: snap}
 	})
 	if benchErr != nil {
@@ -120,6 +140,24 @@ func BenchmarkKWIC(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				if _, err := l.KWIC(context.Background(), KWICRequest{Query: p.q, Width: 60, Limit: 1000}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// The harness's W3 (bench/): the 20 newest documents in the middle of
+// the corpus's dates, ids only, for a phrase and an AND of two.
+func BenchmarkNewest(b *testing.B) {
+	l := benchIndex(b)
+	qs := append(benchPhrases[:len(benchPhrases):len(benchPhrases)], struct{ name, q string }{"and", `"高质量发展" AND "共同富裕"`})
+	for _, p := range qs {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := l.Search(context.Background(), SearchRequest{Query: p.q, Limit: 20, Sort: "newest",
+					Filter: Filter{From: "2015-12-27", To: "2022-12-16"}, NoSnippets: true}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -35,8 +35,9 @@ type segEval struct {
 	lo, hi  int    // document range of the date filter
 	sources []bool // allowed source string indexes; nil = all
 	scratch struct {
-		pos [][]uint32
-		idx []int
+		idx  []int
+		freq []uint32
+		cand []uint32
 	}
 }
 
@@ -263,10 +264,7 @@ func (e *segEval) loadSlot(s Slot) (*slotLists, error) {
 func (sl *slotLists) positions(d uint32) ([]uint32, error) {
 	if len(sl.lists) == 1 && sl.all != nil {
 		p := sl.lists[0]
-		j := sl.cur[0]
-		if j < len(p.Docs) && p.Docs[j] < d {
-			j += sort.Search(len(p.Docs)-j, func(k int) bool { return p.Docs[j+k] >= d })
-		}
+		j := advance(p.Docs, sl.cur[0], d)
 		sl.cur[0] = j
 		if j < len(p.Docs) && p.Docs[j] == d {
 			return sl.all[p.Cum[j]:p.Cum[j+1]], nil
@@ -275,10 +273,7 @@ func (sl *slotLists) positions(d uint32) ([]uint32, error) {
 	}
 	dst := sl.buf[:0]
 	for i, p := range sl.lists {
-		j := sl.cur[i]
-		if j < len(p.Docs) && p.Docs[j] < d {
-			j += sort.Search(len(p.Docs)-j, func(k int) bool { return p.Docs[j+k] >= d })
-		}
+		j := advance(p.Docs, sl.cur[i], d)
 		sl.cur[i] = j
 		if j < len(p.Docs) && p.Docs[j] == d {
 			var err error
@@ -311,10 +306,7 @@ func (sl *slotLists) prepare(candidates int) error {
 func (sl *slotLists) freqOf(d uint32) uint32 {
 	var n uint32
 	for i, p := range sl.lists {
-		j := sl.cur[i]
-		if j < len(p.Docs) && p.Docs[j] < d {
-			j += sort.Search(len(p.Docs)-j, func(k int) bool { return p.Docs[j+k] >= d })
-		}
+		j := advance(p.Docs, sl.cur[i], d)
 		sl.cur[i] = j
 		if j < len(p.Docs) && p.Docs[j] == d {
 			n += p.Freqs[j]
@@ -343,11 +335,15 @@ func (e *segEval) phraseDocs(p *Phrase) ([]uint32, []*slotLists, error) {
 		order[i] = i
 	}
 	sort.Slice(order, func(a, b int) bool { return len(slots[order[a]].docs) < len(slots[order[b]].docs) })
-	var cand []uint32
-	for _, d := range slots[order[0]].docs {
-		if int(d) >= e.lo && int(d) < e.hi && e.allowed(d) {
+	first := e.inRange(slots[order[0]].docs)
+	cand := make([]uint32, 0, len(first))
+	for _, d := range first {
+		if e.allowed(d) {
 			cand = append(cand, d)
 		}
+	}
+	if len(cand) == 0 {
+		return nil, nil, nil
 	}
 	for _, oi := range order[1:] {
 		cand = intersectDocs(cand, slots[oi].docs)
@@ -366,6 +362,25 @@ func (e *segEval) phraseDocs(p *Phrase) ([]uint32, []*slotLists, error) {
 }
 
 func (e *segEval) phrase(p *Phrase) ([]DocHit, error) {
+	if len(p.Slots) == 1 && !p.TitleOnly {
+		// One slot: the documents and frequencies are the answer.
+		sl, err := e.loadSlot(p.Slots[0])
+		if err != nil || len(sl.docs) == 0 {
+			return nil, err
+		}
+		if len(sl.lists) == 1 {
+			pl := sl.lists[0]
+			j0 := advance(pl.Docs, 0, uint32(e.lo))
+			j1 := advance(pl.Docs, j0, uint32(e.hi))
+			out := make([]DocHit, 0, j1-j0)
+			for j := j0; j < j1; j++ {
+				if d := pl.Docs[j]; e.allowed(d) {
+					out = append(out, DocHit{Doc: d, Hits: pl.Freqs[j]})
+				}
+			}
+			return out, nil
+		}
+	}
 	cand, slots, err := e.phraseDocs(p)
 	if err != nil || len(cand) == 0 {
 		return nil, err
@@ -396,51 +411,85 @@ func (e *segEval) phrase(p *Phrase) ([]DocHit, error) {
 }
 
 // matchStarts appends the start positions of the phrase's non-overlapping
-// occurrences (leftmost first) in document d.
+// occurrences (leftmost first) in document d. Beyond two slots, it reads
+// the positions of the slot with the fewest occurrences in d first and
+// those of the others in that order, keeping only the starts every slot
+// read so far agrees with, and stops reading as soon as none is left.
 func (e *segEval) matchStarts(p *Phrase, slots []*slotLists, d uint32, dst []uint32) ([]uint32, error) {
-	if len(e.scratch.pos) < len(slots) {
-		e.scratch.pos = make([][]uint32, len(slots))
-	}
-	for i, sl := range slots {
-		var err error
-		e.scratch.pos[i], err = sl.positions(d)
+	k := uint32(len(slots))
+	if len(slots) == 2 && !p.TitleOnly {
+		as, err := slots[0].positions(d)
 		if err != nil {
 			return dst, err
 		}
-	}
-	k := uint32(len(slots))
-	titleEnd := e.seg.TitleToks[d]
-	if len(slots) == 2 && !p.TitleOnly {
-		return pairStarts(e.scratch.pos[0], e.scratch.pos[1], dst), nil
+		if len(as) == 0 {
+			return dst, nil
+		}
+		bs, err := slots[1].positions(d)
+		if err != nil {
+			return dst, err
+		}
+		return pairStarts(as, bs, dst), nil
 	}
 	if cap(e.scratch.idx) < len(slots) {
 		e.scratch.idx = make([]int, len(slots))
+		e.scratch.freq = make([]uint32, len(slots))
 	}
-	idx := e.scratch.idx[:len(slots)] // cursors, reset per doc
-	clear(idx)
+	order, freq := e.scratch.idx[:len(slots)], e.scratch.freq[:len(slots)]
+	for i, sl := range slots {
+		order[i], freq[i] = i, sl.freqOf(d)
+		if freq[i] == 0 {
+			return dst, nil
+		}
+		for j := i; j > 0 && freq[order[j]] < freq[order[j-1]]; j-- {
+			order[j], order[j-1] = order[j-1], order[j]
+		}
+	}
+	i0 := uint32(order[0])
+	ps, err := slots[i0].positions(d)
+	if err != nil {
+		return dst, err
+	}
+	cand := e.scratch.cand[:0]
+	for _, x := range ps {
+		if x >= i0 {
+			cand = append(cand, x-i0)
+		}
+	}
+	for _, oi := range order[1:] {
+		if len(cand) == 0 {
+			break
+		}
+		ps, err := slots[oi].positions(d)
+		if err != nil {
+			return dst, err
+		}
+		off := uint32(oi)
+		w, j := 0, 0
+		for _, c := range cand {
+			want := c + off
+			for j < len(ps) && ps[j] < want {
+				j++
+			}
+			if j < len(ps) && ps[j] == want {
+				cand[w] = c
+				w++
+			}
+		}
+		cand = cand[:w]
+	}
+	e.scratch.cand = cand
+	titleEnd := e.seg.TitleToks[d]
 	next := uint32(0) // first position a new match may start at
-	for _, s := range e.scratch.pos[0] {
+	for _, s := range cand {
 		if s < next {
 			continue
 		}
 		if p.TitleOnly && s+k > titleEnd {
 			break
 		}
-		ok := true
-		for i := 1; i < len(slots) && ok; i++ {
-			want := s + uint32(i)
-			ps := e.scratch.pos[i]
-			j := idx[i]
-			for j < len(ps) && ps[j] < want {
-				j++
-			}
-			idx[i] = j
-			ok = j < len(ps) && ps[j] == want
-		}
-		if ok {
-			dst = append(dst, s)
-			next = s + k
-		}
+		dst = append(dst, s)
+		next = s + k
 	}
 	return dst, nil
 }
@@ -623,8 +672,7 @@ func intersectDocs(a, b []uint32) []uint32 {
 		case a[i] < b[j]:
 			i++
 		case a[i] > b[j]:
-			// gallop in b
-			j += sort.Search(len(b)-j, func(k int) bool { return b[j+k] >= a[i] })
+			j = advance(b, j, a[i])
 		default:
 			out = append(out, a[i])
 			i++
@@ -685,4 +733,40 @@ func subtract(a, b []DocHit) []DocHit {
 		out = append(out, x)
 	}
 	return out
+}
+
+// advance returns the first index k >= j with docs[k] >= d (len(docs) if
+// none), galloping from j: cheap when the answer is near, logarithmic
+// when it is far.
+func advance(docs []uint32, j int, d uint32) int {
+	n := len(docs)
+	if j >= n || docs[j] >= d {
+		return j
+	}
+	lo, step := j, 1 // docs[lo] < d
+	hi := j + 1
+	for hi < n && docs[hi] < d {
+		lo = hi
+		step <<= 1
+		hi = lo + step
+	}
+	if hi > n {
+		hi = n
+	}
+	for lo+1 < hi { // docs[lo] < d; hi == n or docs[hi] >= d
+		m := int(uint(lo+hi) >> 1)
+		if docs[m] < d {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return hi
+}
+
+// inRange returns the part of an ascending document list inside the
+// filter's document range.
+func (e *segEval) inRange(docs []uint32) []uint32 {
+	j0 := advance(docs, 0, uint32(e.lo))
+	return docs[j0:advance(docs, j0, uint32(e.hi))]
 }

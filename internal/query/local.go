@@ -38,20 +38,39 @@ type match struct {
 	day  int32
 }
 
-// eval runs q over every segment.
-func (l *Local) eval(ctx context.Context, n Node, f Filter) ([]match, error) {
-	var out []match
+// evalEach runs q over every segment in turn, passing each segment's
+// matching documents (in document order) to fn.
+func (l *Local) evalEach(ctx context.Context, n Node, f Filter, fn func(si int, g *store.Seg, hits []DocHit)) error {
 	for si, g := range l.Snap.Segments {
 		e, err := newSegEval(ctx, g, f)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		hits, err := e.eval(n)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		fn(si, g, hits)
+	}
+	return nil
+}
+
+// eval runs q over every segment.
+func (l *Local) eval(ctx context.Context, n Node, f Filter) ([]match, error) {
+	per := make([][]DocHit, len(l.Snap.Segments))
+	total := 0
+	err := l.evalEach(ctx, n, f, func(si int, _ *store.Seg, hits []DocHit) {
+		per[si] = hits
+		total += len(hits)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]match, 0, total)
+	for si, hits := range per {
+		dates := l.Snap.Segments[si].Dates
 		for _, h := range hits {
-			out = append(out, match{seg: si, doc: h.Doc, hits: h.Hits, day: g.Dates[h.Doc]})
+			out = append(out, match{seg: si, doc: h.Doc, hits: h.Hits, day: dates[h.Doc]})
 		}
 	}
 	return out, nil
@@ -354,30 +373,34 @@ func (l *Local) Trend(ctx context.Context, r TrendRequest) (*TrendResult, error)
 	}
 	res := &TrendResult{By: r.By, Series: make([]Series, 0, len(nodes))}
 	for qi, n := range nodes {
-		ms, err := l.eval(ctx, n, r.Filter)
-		if err != nil {
-			return nil, err
-		}
 		s := Series{Query: r.Queries[qi], Buckets: make([]Bucket, len(axis))}
 		for i, b := range axis {
 			s.Buckets[i] = Bucket{Start: index.DayString(b), TotalDocs: totDocs[i], TotalTokens: totToks[i]}
 		}
 		first, last := index.NoDate, index.NoDate
-		for _, m := range ms {
-			if m.day == index.NoDate {
-				continue
+		err := l.evalEach(ctx, n, r.Filter, func(_ int, g *store.Seg, hits []DocHit) {
+			// Documents are in date order, undated last: count the dated
+			// ones, a bucket at a time.
+			for _, h := range hits {
+				day := g.Dates[h.Doc]
+				if day == index.NoDate {
+					break
+				}
+				bk := &s.Buckets[bucketIdx[day-minDay]]
+				bk.Hits += int64(h.Hits)
+				bk.Docs++
+				s.Hits += int64(h.Hits)
+				s.Docs++
+				if first == index.NoDate || day < first {
+					first = day
+				}
+				if last == index.NoDate || day > last {
+					last = day
+				}
 			}
-			bk := &s.Buckets[bucketIdx[m.day-minDay]]
-			bk.Hits += int64(m.hits)
-			bk.Docs++
-			s.Hits += int64(m.hits)
-			s.Docs++
-			if first == index.NoDate || m.day < first {
-				first = m.day
-			}
-			if last == index.NoDate || m.day > last {
-				last = m.day
-			}
+		})
+		if err != nil {
+			return nil, err
 		}
 		if first != index.NoDate {
 			f, la := index.DayString(first), index.DayString(last)
