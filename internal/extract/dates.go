@@ -52,25 +52,6 @@ func valid(y, m, d int) bool {
 // zhDateRE is a written day: [YYYY年][M月]D日, not a dateline (…日讯, …日电).
 var zhDateRE = regexp.MustCompile(`(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})[日号]`)
 
-// zhDate returns the last day written in s before limit that is not a
-// dateline, resolved against pub.
-func zhDate(s string, pub string) string {
-	best := ""
-	for _, m := range zhDateRE.FindAllStringSubmatchIndex(s, 20) {
-		rest := s[m[1]:]
-		if strings.HasPrefix(rest, "讯") || strings.HasPrefix(rest, "电") {
-			continue
-		}
-		y, _ := strconv.Atoi(sub(s, m, 1))
-		mo, _ := strconv.Atoi(sub(s, m, 2))
-		d, _ := strconv.Atoi(sub(s, m, 3))
-		if r := resolve(pub, y, mo, d); r != "" {
-			best = r
-		}
-	}
-	return best
-}
-
 func sub(s string, m []int, g int) string {
 	if m[2*g] < 0 {
 		return ""

@@ -18,6 +18,9 @@ var (
 	enMeetNoun = regexp.MustCompile(`\b((?:[A-Z][\w’'.-]*(?:'s|’s)? )*(?:executive |standing committee |plenary |enlarged |Politburo |group )?(?:meeting|session|symposium|study session|conference))\b(?:[^.]{0,80}?) (?:chaired|presided over|hosted) by ((?:[A-Z][\w’'.-]*|of|the)(?: (?:[A-Z][\w’'.-]*|of|the))*)`)
 	enPreside  = regexp.MustCompile(`\b(?:presided over|presides over|presiding over|chaired|chairs|chairing) (?:the|a|an) ((?:[\w’'-]+ ){0,6}?(?:meeting|session|symposium|conference|study session))`)
 	enHeChair  = regexp.MustCompile(`(?:meeting|session|symposium|conference) (?:he|she) (?:chaired|presided over)`)
+	// "in a speech at the 23rd China-ASEAN leaders' meeting", "speech via
+	// video link at the 12th BRICS summit", "speech at a grand gathering"
+	enSpeechAt = regexp.MustCompile(`\bspeech (?:[\w ]{0,30} )?at (?:the|a|an) ((?:[\w’'-]+ ){0,8}?(?:meeting|summit|session|conference|symposium|gathering|congress|plenum))\b`)
 	enSaidVerb = regexp.MustCompile(`\b(?:The|the) (?:meeting|session|symposium|conference) (?:pointed out|stressed|emphasized|emphasised|noted|urged|decided|agreed|called for|required|demanded|held that|said)\b`)
 )
 
@@ -94,8 +97,17 @@ func enMeeting(d *corpus.Document) *Meeting {
 	if name == "" && enHeChair.MatchString(lead) {
 		name = enHeChair.FindString(lead)
 	}
+	speech := false
+	if name == "" {
+		if loc := enSpeechAt.FindStringSubmatchIndex(lead); loc != nil {
+			name, anchor, speech = lead[loc[2]:loc[3]], loc[0], true
+			if i := strings.Index(name, " of the "); i >= 0 {
+				m.Body = strings.TrimPrefix(name[i+len(" of the "):], "the ")
+			}
+		}
+	}
 	said := len(enSaidVerb.FindAllStringIndex(d.Text, -1))
-	if name == "" || len(m.Presiders) == 0 && said == 0 && !strings.Contains(d.Title, "meeting") {
+	if name == "" || !speech && len(m.Presiders) == 0 && said == 0 && !strings.Contains(d.Title, "meeting") {
 		return nil
 	}
 	m.Kind = enKind(name)
@@ -175,8 +187,12 @@ func enSubjectName(s string) string {
 	return enNameAtEnd(c)
 }
 
+// enLeadStop are words before a title that are not part of it.
+var enLeadStop = map[string]bool{"The": true, "the": true, "of": true, "On": true, "In": true, "At": true, "A": true, "An": true, "And": true, "But": true, "As": true, "When": true, "While": true, "After": true, "Before": true,
+	"Monday": true, "Tuesday": true, "Wednesday": true, "Thursday": true, "Friday": true, "Saturday": true, "Sunday": true, "Xinhua": true}
+
 var enNameStop = map[string]bool{"The": true, "On": true, "In": true, "At": true, "A": true, "An": true, "It": true, "He": true, "She": true, "Monday": true, "Tuesday": true, "Wednesday": true, "Thursday": true, "Friday": true, "Saturday": true, "Sunday": true,
-	"Xinhua": true, "Beijing": true, "China": true, "Chinese": true, "CPC": true, "Party": true, "Committee": true, "Council": true, "State": true, "Central": true, "Province": true, "Provincial": true, "Commission": true, "Ministry": true, "Congress": true, "People's": true, "People’s": true, "National": true, "Government": true, "Bureau": true}
+	"Xinhua": true, "Beijing": true, "Plan": true, "Year": true, "Day": true, "Week": true, "Month": true, "China": true, "Chinese": true, "CPC": true, "Party": true, "Committee": true, "Council": true, "State": true, "Central": true, "Province": true, "Provincial": true, "Commission": true, "Ministry": true, "Congress": true, "People's": true, "People’s": true, "National": true, "Government": true, "Bureau": true}
 
 // enNameAtEnd returns the personal name (two or three capitalised words,
 // the last two when more) that ends s, "" when none.
@@ -224,7 +240,7 @@ func enTitleWord(x string) bool {
 }
 
 // enTitleStart: words that open an appositive title.
-var enTitleStart = regexp.MustCompile(`^(?:also |the |a |an )?(?:(?:former|then|executive|first|permanent|acting|vice|deputy|assistant|chief|senior|general|party|managing|state|standing|alternate) )*(?:[Ss]ecretary|[Dd]irector|[Cc]hairman|[Cc]hairwoman|[Cc]hair|[Vv]ice[- ]|[Dd]eputy|[Mm]inister|[Pp]remier|[Pp]resident|[Gg]overnor|[Mm]ayor|[Mm]ember|[Hh]ead|[Cc]hief|[Ss]pokes(?:person|man|woman)|[Aa]mbassador|[Cc]ommander|[Cc]ouncil+or|[Cc]ommissioner|[Gg]eneral [Ss]ecretary|[Ss]ecretary-[Gg]eneral|[Dd]irector-[Gg]eneral|[Pp]rofessor|[Ll]eader|[Ee]nvoy|[Pp]arty chief|[Pp]arty secretary|CEO|[Ff]ounder|[Pp]resident)`)
+var enTitleStart = regexp.MustCompile(`^(?:also |the |a |an )?(?:[A-Z][\w.’'-]* ){0,3}(?:(?:former|then|executive|first|permanent|acting|vice|deputy|assistant|chief|senior|general|party|managing|state|standing|alternate) )*(?:[Ss]ecretary|[Dd]irector|[Cc]hairman|[Cc]hairwoman|[Cc]hair|[Vv]ice[- ]|[Dd]eputy|[Mm]inister|[Pp]remier|[Pp]resident|[Gg]overnor|[Mm]ayor|[Mm]ember|[Hh]ead|[Cc]hief|[Ss]pokes(?:person|man|woman)|[Aa]mbassador|[Cc]ommander|[Cc]ouncil+or|[Cc]ommissioner|[Gg]eneral [Ss]ecretary|[Ss]ecretary-[Gg]eneral|[Dd]irector-[Gg]eneral|[Pp]rofessor|[Ll]eader|[Ee]nvoy|[Pp]arty chief|[Pp]arty secretary|CEO|[Ff]ounder|[Pp]resident)`)
 
 // enPreTitle: a capitalised title right before a name: "Premier Li
 // Keqiang", "Foreign Ministry spokesperson Zhao Lijian", "General
@@ -232,7 +248,7 @@ var enTitleStart = regexp.MustCompile(`^(?:also |the |a |an )?(?:(?:former|then|
 var enPreTitle = regexp.MustCompile(`((?:(?:[A-Z][\w.’'-]*|of|the) )*?(?:Vice Premier|Premier|President|Vice President|General Secretary|Secretary-General|Director-General|Secretary of State|Secretary|State Councilor|Foreign Minister|Defense Minister|Minister|Prime Minister|Chairman|Chairwoman|Governor|Mayor|Ambassador|Chancellor|Senator|Chief Executive|Commissioner|Director|[Ss]pokesperson|[Ss]pokesman|[Ss]pokeswoman|King|Queen|Crown Prince)) ([A-Z][a-z]+(?:-[a-z]+)?(?: [A-Z][a-z]+(?:-[a-z]+)?){1,2})\b`)
 
 // enAppositive: NAME, TITLE[ and TITLE], …
-var enAppositive = regexp.MustCompile(`([A-Z][a-z]+(?:-[a-z]+)?(?: [A-Z][a-z]+(?:-[a-z]+)?){0,2}), ((?:also |the |a |an )?[^,;()“”"]{3,200}?)(?:,|;| said| presided| chaired| stressed| noted| delivered|\.\s| \(|$)`)
+var enAppositive = regexp.MustCompile(`([A-Z][a-z]+(?:-[a-z]+)?(?: [A-Z][a-z]+(?:-[a-z]+)?){0,2}), ((?:also |the |a |an )?[^,;“”"]{3,200}?)(?:,|;| said| presided| chaired| stressed| noted| delivered| made| makes|\.\s|$)`)
 
 // enPeople finds persons with titles in English text.
 func enPeople(text string) []Person {
@@ -255,7 +271,7 @@ func enPeople(text string) []Person {
 		name := text[m[4]:m[5]]
 		// Keep the title words only: drop a leading "The", nationality.
 		tw := strings.Fields(title)
-		for len(tw) > 1 && (tw[0] == "The" || tw[0] == "of" || tw[0] == "the" || tw[0] == "Chinese" || tw[0] == "China's" || tw[0] == "China’s" || tw[0] == "U.S." || tw[0] == "US" || enNameStop[tw[0]] && tw[0] != "State" && tw[0] != "Party" && tw[0] != "Central" && tw[0] != "National") {
+		for len(tw) > 1 && enLeadStop[tw[0]] {
 			tw = tw[1:]
 		}
 		nw := strings.Fields(name)
@@ -283,7 +299,15 @@ func enPeople(text string) []Person {
 		if !enNameWord(nw[0]) {
 			continue
 		}
-		for _, part := range enSplitTitles(t) {
+		parts := enSplitTitles(t)
+		long := false
+		for _, part := range parts {
+			long = long || len(strings.Fields(part)) > 12
+		}
+		if long {
+			continue // a clause, not a title
+		}
+		for _, part := range parts {
 			add(name, part)
 		}
 	}

@@ -59,7 +59,7 @@ func boundaryBefore(text string, i, paraStart int) bool {
 		return true
 	}
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
-	return strings.ContainsRune("，。；：、！？,.;:!? \u3000（(“\"", r)
+	return strings.ContainsRune("，。；：、！？,.;:!? \u3000（(“\"摄", r)
 }
 
 type span struct{ start, end int }
@@ -128,6 +128,9 @@ func zhMarkers(text string, paras []span) []marker {
 					next, _ := utf8.DecodeRuneInString(s[i+nw:])
 					if next == '是' || next == '要' {
 						ms = append(ms, marker{famShi, n, p.start + i, pi})
+					} else if next == '、' && i > 0 && sentenceEndBefore(s, i) {
+						// A heading run into the text (sources without paragraph breaks).
+						ms = append(ms, marker{famHead, n, p.start + i, pi})
 					}
 				}
 			}
@@ -135,6 +138,12 @@ func zhMarkers(text string, paras []span) []marker {
 		}
 	}
 	return ms
+}
+
+// sentenceEndBefore: s[:i] ends a sentence (。！？：).
+func sentenceEndBefore(s string, i int) bool {
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return strings.ContainsRune("。！？：", r)
 }
 
 func arabic(s string) (n, size int) {

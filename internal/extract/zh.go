@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,17 +19,22 @@ import (
 var zhSaid = []string{"会议指出", "会议强调", "会议认为", "会议要求", "会议决定", "会议听取", "会议审议", "会议通过", "会议传达", "会议研究", "会议号召", "会议提出", "会议一致认为", "会议还", "会议对", "会议同意", "会议部署"}
 
 // zhMeetingNoun ends the name of a meeting.
-const zhMeetingNoun = `(?:常委会(?:会议|扩大会议)?|扩大会议|常务会议|全体会议|全会|座谈会|集体学习|专题学习|学习会|电视电话会议|视频会议|工作会议|推进会|调度会|部署会|务虚会|专题会议?|大会|会议)`
+const zhMeetingNoun = `(?:常委会(?:会议|扩大会议)?|扩大会议|常务会议|全体会议|全会|座谈会|工作座谈|集体学习|专题学习|学习会|报告会|电视电话会议|视频会议|工作会议|推进会|调度会|部署会|务虚会|联席会议?|专题会议?|峰会|大会|会议)`
 
 var (
 	// BODY[date][上午]召开|举行 MEETING
-	zhConvene = regexp.MustCompile(`([^，。；：、\s“”（）]{0,40}?)(?:于)?(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|晚)?(?:在[^，。；]{1,15}?)?(?:召开|举行|主持召开)([^，。；：“”\s]{0,40}?` + zhMeetingNoun + `)`)
+	zhConvene = regexp.MustCompile(`([^，。；：、\s“”（）]{0,40}?)(?:于)?(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|晚)?(?:在[^，。；]{1,15}?)?(?:就[^，。；]{1,60}?)?(?:召开|举行|主持召开|进行)([^，。；：“”\s]{0,40}?` + zhMeetingNoun + `)`)
 	// MEETING召开|举行|开幕|闭幕 (title style)
 	zhHeld = regexp.MustCompile(`([^，。；：、\s“”]{2,50}?` + zhMeetingNoun + `)(?:第[一二三四五六七八九十\d]+次(?:全体)?会议)?(?:在[^，。；\s]{1,12})?(?:召开|举行|开幕|闭幕)`)
 	// 在…上的讲话 (a speech at a meeting)
-	zhSpeechAt = regexp.MustCompile(`在([^，。；：“”\s]{2,60}?` + zhMeetingNoun + `)(?:上|开幕会上|闭幕会上)的(?:重要)?讲话`)
+	zhSpeechAt = regexp.MustCompile(`在([^，。；：“”\s]{2,60}?` + zhMeetingNoun + `)(?:[^，。；“”]{0,40}?时|上|开幕式|开幕会上|闭幕会上|开幕式上)?的(?:重要|主旨)?讲话`)
+	// 今天，我们召开… / 今天，中央政治局进行…集体学习 (a speech's opening)
+	zhSpeechOpen = regexp.MustCompile(`^[^。]{0,20}?今天，(?:我们|中央政治局)[^。]{0,30}?(?:召开|举行|进行|隆重集会)`)
+	// [YYYY年][M月]D日[至D日][上午] before the verb
+	zhTimeTail = regexp.MustCompile(`(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|晚)?$|(?:今天|今日|当天|日前|近日)?(?:上午|下午|晚上|晚间|早上)$|在[^，。；、\s]{1,12}$`)
 	zhOrdinal  = regexp.MustCompile(`第[一二三四五六七八九十百零〇\d]+次`)
-	zhLead     = regexp.MustCompile(`^(?:央视网消息（新闻联播）：|新华社[^，。\s]{0,12}?电\s*|(?:本报|[^，。\s]{0,8}日报)[^，。\s]{0,16}?讯[（(][^）)]*[）)]|(?:本报|[^，。\s]{0,8}日报)[^，。\s（(]{0,16}?讯)`)
+	zhLead     = regexp.MustCompile(`^(?:央视网消息[（(]新闻联播[）)]：\s*(?:本台消息：)?|本台消息：|新华社[^，。\s]{0,12}?电\s*|(?:本报|[^，。\s]{0,8}日报)[^，。\s]{0,16}?讯\s*[（(][^）)]*[）)]|(?:本报|[^，。\s]{0,8}日报)[^，。\s（(]{0,16}?讯)\s*`)
+	zhDateline = regexp.MustCompile(`(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:讯|电)`)
 )
 
 // zhKinds maps the end of a meeting's name to its kind, first match wins.
@@ -104,12 +110,17 @@ func hasAnyPrefix(s string, ps []string) bool {
 	return false
 }
 
+// zhBareKinds are meeting names that say nothing of the body (扩大会议):
+// the body is then the subject before 召开.
+var zhBareKinds = map[string]bool{"扩大": true, "常务": true, "全体": true, "专题": true, "工作": true, "视频": true, "电视电话": true, "": true}
+
 // zhMeeting reads the meeting of a Chinese readout, nil when d is none.
 func zhMeeting(d *corpus.Document) *Meeting {
+	paras := paragraphs(d.Text)
 	lead := zhLeadParas(d.Text)
 	title := d.Title
 	said := 0
-	for _, p := range paragraphs(d.Text) {
+	for _, p := range paras {
 		if hasAnyPrefix(p, zhSaid) {
 			said++
 		}
@@ -119,53 +130,83 @@ func zhMeeting(d *corpus.Document) *Meeting {
 	}
 	m := &Meeting{Presiders: []string{}, Speakers: []string{}, Directives: []Directive{}}
 	name, body := "", ""
-	var convSentence string
+	convSentence, convBefore := "", ""
+	firstSentence := false
 	// The meeting as named: the title, then the lead.
 	for _, s := range append([]string{title}, lead...) {
 		if s == "" {
 			continue
 		}
-		if loc := zhConvene.FindStringSubmatchIndex(s); loc != nil {
+		if loc := zhConvene.FindStringSubmatchIndex(s); loc != nil && !futureBefore(s[:loc[4]]) {
 			pre, np := s[loc[2]:loc[3]], s[loc[4]:loc[5]]
-			name = np
-			if b := zhBodyOf(np); b != np && b != "" && !strings.HasPrefix(np, "常委会") {
-				body = b
-			} else {
-				body = trimSubject(pre)
-				if strings.HasPrefix(np, "常委会") && !strings.HasSuffix(body, "常委会") && body != "" {
-					body += "常委会"
+			if name == "" {
+				name = np
+				if b := zhBodyOf(np); !zhBareKinds[b] && b != np && !strings.HasPrefix(np, "常委会") {
+					body = b
+				} else if b := trimSubject(pre); !strings.HasPrefix(b, "我们") {
+					body = b
+					if strings.HasPrefix(np, "常委会") && !strings.HasSuffix(body, "常委会") && body != "" {
+						body += "常委会"
+					}
 				}
 			}
 			if s != title {
 				convSentence = sentenceAround(s, loc[0])
+				convBefore = convSentence[:max(0, min(len(convSentence), strings.Index(convSentence, s[loc[4]:loc[5]])))]
+				firstSentence = s == lead[0] && strings.HasPrefix(s, convSentence)
+				break
 			}
-		} else if loc := zhHeld.FindStringSubmatchIndex(s); loc != nil {
-			name = trimSubject(s[loc[2]:loc[3]])
-			body = zhBodyOf(name)
-		}
-		if name != "" {
-			if s == title && convSentence == "" && len(lead) > 0 {
-				if loc := zhConvene.FindStringIndex(lead[0]); loc != nil {
-					convSentence = sentenceAround(lead[0], loc[0])
-				}
-			}
-			break
-		}
-	}
-	speech := false
-	if name == "" {
-		for _, s := range append([]string{title}, firstN(paragraphs(d.Text), 2)...) {
-			if sm := zhSpeechAt.FindStringSubmatch(s); sm != nil {
-				name, speech = sm[1], true
+		} else if loc := zhHeld.FindStringSubmatchIndex(s); loc != nil && !ceremonyAfter(s[loc[1]:]) {
+			if name == "" {
+				name = trimSubject(s[loc[2]:loc[3]])
 				body = zhBodyOf(name)
+			}
+			if s != title {
+				convSentence = sentenceAround(s, loc[0])
+				convBefore = convSentence
+				firstSentence = s == lead[0] && strings.HasPrefix(s, convSentence)
 				break
 			}
 		}
 	}
-	// Presiders: beside 主持 in the title and the lead.
+	// A speech delivered at a meeting is its record: 在…座谈会上的讲话 as
+	// the heading, or 今天，我们召开… as the opening.
+	speech := false
+	heads := []string{title}
+	if len(paras) > 0 {
+		p0 := zhLead.ReplaceAllString(paras[0], "")
+		if i := strings.LastIndex(p0, "——"); i >= 0 && i < 200 {
+			p0 = p0[i+len("——"):]
+		}
+		heads = append(heads, p0)
+		if zhSpeechOpen.MatchString(p0) {
+			speech = true
+		}
+	}
+	for _, h := range heads {
+		if loc := zhSpeechAt.FindStringSubmatchIndex(h); loc != nil && utf8.RuneCountInString(h[:loc[0]]) <= 6 && !strings.ContainsAny(h[:loc[0]], "，。；") {
+			np := h[loc[2]:loc[3]]
+			if strings.Contains(np, "会见") || strings.Contains(np, "出席") || strings.Contains(np, "看望") {
+				continue
+			}
+			speech = true
+			name, body = np, zhBodyOf(np)
+			break
+		}
+	}
+	// Presiders: beside 主持 in the title and the lead; a sentence of its
+	// own (X主持会议。) anywhere.
 	for _, s := range append([]string{title}, lead...) {
-		for _, p := range zhPresiders(s, s == convSentence || strings.Contains(s, convSentence) && convSentence != "") {
+		conv := s == title || convSentence != "" && strings.Contains(s, convSentence)
+		for _, p := range zhPresiders(s, conv) {
 			m.Presiders = addUnique(m.Presiders, p)
+		}
+	}
+	if len(m.Presiders) == 0 {
+		for _, p := range paras {
+			for _, n := range zhPresiderSentences(p) {
+				m.Presiders = addUnique(m.Presiders, n)
+			}
 		}
 	}
 	for _, s := range append([]string{title}, lead...) {
@@ -175,13 +216,20 @@ func zhMeeting(d *corpus.Document) *Meeting {
 			}
 		}
 	}
+	titleHeld := false
+	for _, v := range []string{"召开", "举行", "进行", "闭幕", "开幕"} {
+		titleHeld = titleHeld || strings.Contains(title, v)
+	}
 	switch {
-	case name != "" && (len(m.Presiders) > 0 || said > 0 || strings.Contains(title, "召开") || strings.Contains(title, "举行")):
+	case name != "" && (len(m.Presiders) > 0 || said > 0 || titleHeld || firstSentence):
 	case speech:
 	case name == "" && len(m.Presiders) > 0 && said > 0:
 		name = "会议"
 	default:
 		return nil
+	}
+	if name == "" {
+		name = "会议"
 	}
 	if strings.Contains(name, "政治局") && body == "" {
 		body = "中共中央政治局"
@@ -191,20 +239,18 @@ func zhMeeting(d *corpus.Document) *Meeting {
 	if m.Kind == "meeting" && strings.Contains(m.Body, "政治局") {
 		m.Kind = "Politburo meeting"
 	}
-	if len(lead) > 0 {
-		ds := convSentence
-		if ds == "" {
-			ds = lead[0]
-		}
-		m.DateHeld = zhDate(ds, d.Date)
+	raw0 := ""
+	if len(paras) > 0 {
+		raw0 = paras[0]
 	}
+	m.DateHeld = zhHeldDate(convSentence, convBefore, lead, raw0, d.Date)
 	m.Studied = zhStudied(convSentence)
-	paras := paraSpans(d.Text)
-	m.Directives = mainList(d.Text, paras, zhMarkers(d.Text, paras))
+	spans := paraSpans(d.Text)
+	m.Directives = mainList(d.Text, spans, zhMarkers(d.Text, spans))
 	if m.Directives == nil {
 		m.Directives = []Directive{}
 	}
-	for _, p := range paragraphs(d.Text) {
+	for _, p := range paras {
 		for _, c := range []string{"会议还研究了其他事项", "会议还研究了其他工作", "会议还研究了其他", "会议还审议了其他事项", "会议还研究部署了其他工作", "会议还通报了其他事项"} {
 			if strings.HasPrefix(p, c) {
 				m.Also = addUnique(m.Also, strings.TrimRight(p, "。"))
@@ -213,6 +259,71 @@ func zhMeeting(d *corpus.Document) *Meeting {
 		}
 	}
 	return m
+}
+
+// futureBefore: 关于召开…, 将召开… — a meeting to come, not this one.
+func futureBefore(s string) bool {
+	s = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(s, "召开"), "举行"), "进行")
+	for _, w := range []string{"关于", "将", "决定", "拟", "筹备", "即将", "定于", "计划"} {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// ceremonyAfter: 举行宪法宣誓仪式 — what is held is a ceremony.
+func ceremonyAfter(rest string) bool {
+	r := []rune(rest)
+	if len(r) > 12 {
+		r = r[:12]
+	}
+	s := string(r)
+	if i := strings.IndexAny(s, "，。；"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.Contains(s, "仪式")
+}
+
+// zhHeldDate resolves the day the meeting was held: written before the
+// verb of the convening sentence (the first day of 25日至26日); 今天
+// means the dateline's day (…12月4日讯), else the publication date.
+func zhHeldDate(sent, before string, lead []string, raw0, pub string) string {
+	if sent == "" && len(lead) > 0 {
+		sent, before = lead[0], lead[0]
+	}
+	if strings.Contains(before, "今天") || strings.Contains(before, "今日") {
+		if m := zhDateline.FindStringSubmatch(raw0); m != nil {
+			y, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			dd, _ := strconv.Atoi(m[3])
+			if r := resolve(pub, y, mo, dd); r != "" {
+				return r
+			}
+		}
+		return pub
+	}
+	if r := zhFirstDate(before, pub); r != "" {
+		return r
+	}
+	return zhFirstDate(sent, pub)
+}
+
+// zhFirstDate returns the first day written in s that is not a dateline.
+func zhFirstDate(s, pub string) string {
+	for _, m := range zhDateRE.FindAllStringSubmatchIndex(s, 20) {
+		rest := s[m[1]:]
+		if strings.HasPrefix(rest, "讯") || strings.HasPrefix(rest, "电") {
+			continue
+		}
+		y, _ := strconv.Atoi(sub(s, m, 1))
+		mo, _ := strconv.Atoi(sub(s, m, 2))
+		dd, _ := strconv.Atoi(sub(s, m, 3))
+		if r := resolve(pub, y, mo, dd); r != "" {
+			return r
+		}
+	}
+	return ""
 }
 
 func firstN(s []string, n int) []string {
@@ -298,14 +409,53 @@ func zhPresiders(s string, convening bool) []string {
 		}
 		// 会议由…主持 / NAME主持
 		pre := s[:at]
-		if k := strings.LastIndex(pre, "由"); k >= 0 && at-k <= 60 && !strings.ContainsAny(pre[k:], "，。；") {
+		if k := strings.LastIndex(pre, "由"); k >= 0 && at-k <= 60 && !strings.ContainsAny(pre[k:], "，。；,;") {
 			pre = pre[k+len("由"):]
 		}
-		for _, n := range namesBefore(pre) {
+		ns := namesBefore(pre)
+		if len(ns) == 0 {
+			// TITLE NAME 深入…调研并主持召开: the subject of the clause.
+			if n := clauseSubject(pre); n != "" {
+				ns = []string{n}
+			}
+		}
+		for _, n := range ns {
 			out = addUnique(out, n)
 		}
 	}
 	return out
+}
+
+// zhPresiderSentence: a sentence of its own that says who presided
+// (陈希主持会议。张庆黎、刘奇葆分别主持两次全体会议。).
+var zhPresiderSentence = regexp.MustCompile(`(?:^|[。；])([^。；，,]{2,40}?)(?:分别)?主持(?:了)?(?:[^，。；]{0,6})?(?:会议|座谈会|大会|学习会|报告会|全体会议)[。，；]`)
+
+// zhPresiderSentences finds the presiders named by such sentences in p.
+func zhPresiderSentences(p string) []string {
+	var out []string
+	for _, m := range zhPresiderSentence.FindAllStringSubmatch(p, 4) {
+		for _, n := range namesBefore(m[1]) {
+			out = addUnique(out, n)
+		}
+	}
+	return out
+}
+
+// clauseSubject returns the person a clause starts with: TITLE NAME or
+// NAME at its start (after a time).
+func clauseSubject(pre string) string {
+	st := 0
+	for _, sep := range []string{"，", "。", "；", "：", ",", ";"} {
+		if i := strings.LastIndex(pre, sep); i >= 0 && i+len(sep) > st {
+			st = i + len(sep)
+		}
+	}
+	c := pre[st:]
+	ps := zhPeople(c)
+	if len(ps) > 0 && strings.Index(c, ps[0].Name) < 40 {
+		return ps[0].Name
+	}
+	return nameAt(c)
 }
 
 // zhSpeakers finds NAME讲话 / NAME出席并讲话 / NAME作…讲话 / NAME发表讲话.
@@ -336,6 +486,14 @@ func zhSpeakers(s string) []string {
 // after a title or a clause boundary: 省委书记王东峰 → 王东峰;
 // 习近平总书记 → 习近平; 王东峰同志 → 王东峰.
 func namesBefore(s string) []string {
+	s = strings.TrimRight(s, " 　")
+	s = strings.TrimSuffix(s, "在")
+	for i := 0; i < 2; i++ {
+		if loc := zhTimeTail.FindStringIndex(s); loc != nil && loc[0] > 0 {
+			s = s[:loc[0]]
+		}
+	}
+	s = strings.TrimSuffix(s, "于")
 	s = strings.TrimSuffix(s, "同志")
 	s = strings.TrimSuffix(s, "共同")
 	s = strings.TrimSuffix(s, "分别")
@@ -445,16 +603,16 @@ var zhTitleSuffixes = []string{
 	"总书记", "副书记", "书记", "副主席", "主席", "副总理", "总理", "委员长", "副委员长", "国务委员", "常委", "委员",
 	"副省长", "省长", "副市长", "市长", "副主任", "主任", "秘书长", "副部长", "部长", "副院长", "院长", "检察长",
 	"副局长", "局长", "副厅长", "厅长", "区长", "县长", "州长", "盟长", "政委", "司令员", "参谋长", "组长",
-	"校长", "董事长", "总经理", "会长", "理事长", "主委", "发言人", "大使", "总裁", "首席执行官", "行长", "署长", "总监", "专员", "特首", "行政长官",
+	"校长", "董事长", "总经理", "会长", "理事长", "主委", "发言人", "大使", "总裁", "首席执行官", "行长", "署长", "总监", "专员", "特首", "行政长官", "司长", "顾问",
 }
 
 // zhSurnames are common single-character surnames (a little dictionary
 // knowledge: a name after a title starts with one of these).
-const zhSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝鹿谌楼鄂栗楚信铁储智郁娄习达图惠逯扎"
+const zhSurnames = "布王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝鹿谌楼鄂栗楚信铁储智郁娄习达图惠逯扎"
 
 const zhCompoundSurnames = "欧阳 司马 上官 诸葛 东方 令狐 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯"
 
-var zhNameStop = regexp.MustCompile(`^(?:主持|出席|在|强调|指出|表示|讲话|同志|和|与|及|等|参加|会见|会晤|说|一行|到|赴|来|分别|也|为|向|对|就|代表|作|带领|率|先后|深入|前往|宣读|通报|传达|的|同|专门|围绕|还|要求|接受|签署|致|发表|听取|视察|考察|调研|看望|慰问|批示|主讲|列席|当选|发言|介绍|回答|应邀|共同|一起|陪同|会谈|通话|亲切|首先|充分|高度|希望|宣布|颁发|颁奖|致辞|带队|以|从|将|已|于|是|则|又|都|并|出|主|、|，|。|；|：|（|）|“|”|》|\s|$)`)
+var zhNameStop = regexp.MustCompile(`^(?:主持|出席|在|强调|指出|表示|讲话|同志|和|与|及|等|参加|会见|会晤|说|一行|到|赴|来|分别|也|为|向|对|就|代表|作|带领|率|先后|深入|前往|宣读|通报|传达|的|同|专门|围绕|还|要求|接受|签署|致|发表|听取|视察|考察|调研|看望|慰问|批示|主讲|列席|当选|发言|介绍|回答|应邀|共同|一起|陪同|会谈|通话|亲切|首先|充分|高度|希望|宣布|颁发|颁奖|致辞|带队|以|从|将|已|于|是|则|又|都|并|出|主|座谈|拜会|见证|参观|宣讲|一同|专程|今天|近日|日前|率团|观看|通电话|向|\d|、|，|。|；|：|（|）|“|”|》|[,.;:!?()]|\s|$)`)
 
 // zhFunctionThird: a third character that is rather the next word.
 const zhFunctionThird = "在和与及等说到的是对向为就也将已于则又都同并"
@@ -466,7 +624,7 @@ func nameAt(s string) string {
 	if len(rs) > 6 {
 		rs = rs[:6]
 	}
-	if len(rs) < 2 || !allHan(rs[:2]) || !isSurnameStart(rs) {
+	if len(rs) < 2 || !allHan(rs[:2]) || !isSurnameStart(rs) || zhNotNames[string(rs[:2])] {
 		return ""
 	}
 	try := []int{3, 2}
@@ -481,7 +639,7 @@ func nameAt(s string) string {
 			continue
 		}
 		rest := s[len(string(rs[:l])):]
-		if zhNameStop.MatchString(rest) {
+		if zhNameStop.MatchString(rest) && !zhNotNames[string(rs[:l])] {
 			return string(rs[:l])
 		}
 	}
@@ -489,7 +647,7 @@ func nameAt(s string) string {
 }
 
 // zhTitleStop ends a title when reading backwards from its last word.
-var zhTitleStop = []string{"会见", "会晤", "看望", "陪同", "听取", "主持", "出席", "参加", "邀请", "接见", "慰问", "致电", "致信", "担任", "任命", "免去", "会议", "记者", "上午", "下午", "晚上", "强调", "指出", "表示", "宣布", "带领", "希望", "同志", "通报", "宣读", "作为", "感谢", "欢迎", "祝贺",
+var zhTitleStop = []string{"拜会", "见证", "会见", "会晤", "看望", "陪同", "听取", "主持", "出席", "参加", "邀请", "接见", "慰问", "致电", "致信", "担任", "任命", "免去", "会议", "记者", "上午", "下午", "晚上", "强调", "指出", "表示", "宣布", "带领", "希望", "同志", "通报", "宣读", "作为", "感谢", "欢迎", "祝贺",
 	"由", "在", "和", "与", "及", "同", "是", "向", "为", "讯", "了", "的", "给", "等", "并", "率", "到", "赴", "说", "讲", "将"}
 
 // zhPeople finds TITLE NAME (省委书记王东峰; 中共中央总书记、国家主席、中央军委
@@ -515,29 +673,55 @@ func zhPeople(text string) []Person {
 			if longerSuffixAt(text, at, suf) {
 				continue
 			}
-			name := nameAt(text[end:])
+			rest := strings.TrimLeft(text[end:], " 　")
+			name := nameAt(rest)
 			if name == "" {
 				continue
 			}
-			for _, t := range titlesBefore(text, end) {
+			titles := titlesBefore(text, end)
+			for _, t := range titles {
 				add(Person{Name: name, Title: t})
+			}
+			// One title before a list of names: 副主任赵素萍、李文慧、马懿
+			rest = rest[len(name):]
+			for k := 0; k < 20 && len(titles) > 0; k++ {
+				if !strings.HasPrefix(rest, "、") {
+					break
+				}
+				n := nameAt(rest[len("、"):])
+				if n == "" {
+					break
+				}
+				for _, t := range titles {
+					add(Person{Name: n, Title: t})
+				}
+				rest = rest[len("、")+len(n):]
 			}
 		}
 	}
-	// NAME总书记
-	for i := 0; ; {
-		j := strings.Index(text[i:], "总书记")
-		if j < 0 {
-			break
-		}
-		at := i + j
-		i = at + len("总书记")
-		if n := nameEnding3(text[:at]); n != "" {
-			add(Person{Name: n, Title: "总书记"})
+	// NAME总书记, NAME总理
+	for _, t := range []string{"总书记", "总理", "委员长"} {
+		for i := 0; ; {
+			j := strings.Index(text[i:], t)
+			if j < 0 {
+				break
+			}
+			at := i + j
+			i = at + len(t)
+			if r, _ := utf8.DecodeRuneInString(text[i:]); t != "总书记" && strings.ContainsRune("府衙办", r) {
+				continue // 总理府
+			}
+			if n := nameEnding3(text[:at]); n != "" && !zhNotNames[n] {
+				add(Person{Name: n, Title: t})
+			}
 		}
 	}
 	return out
 }
+
+// zhNotNames are words that start with a surname character and often
+// follow a title (总书记关于…).
+var zhNotNames = map[string]bool{"关于": true, "关于党": true, "高度": true, "全面": true, "明确": true, "严格": true, "亲自": true, "曾经": true, "向全": true, "和全": true, "在全": true, "于今": true, "亲切": true, "高兴": true, "应邀": true, "应约": true, "任期": true}
 
 // longerSuffixAt: suf at text[at:] is the tail of a longer title word
 // (书记 in 总书记/副书记) that is handled on its own.
@@ -562,7 +746,7 @@ func nameEnding3(s string) string {
 			continue
 		}
 		c := rs[len(rs)-l:]
-		if allHan(c) && isSurnameStart(c) && !strings.ContainsRune("委省市中央国党部院会", c[len(c)-1]) && !titleEndsAt(c) {
+		if allHan(c) && isSurnameStart(c) && !strings.ContainsRune("委省市中央国党部院会副", c[len(c)-1]) && !titleEndsAt(c) {
 			return string(c)
 		}
 	}
@@ -616,7 +800,8 @@ func titleEnding(s string) string {
 			if st-len(wr) >= 0 && string(rs[st-len(wr):st]) == w {
 				// 共和国, 文化和旅游部: a joining word inside a ministry's name.
 				in := string(rs[st:])
-				stop = !((w == "和" || w == "与") && (strings.HasPrefix(in, "国") || strings.Contains(in, "部")))
+				stop = !(w == "和" && strings.HasPrefix(in, "国") || (w == "和" || w == "与") && strings.Contains(in, "部") ||
+					w == "的" && st >= 2 && rs[st-2] == '党')
 				break
 			}
 		}
