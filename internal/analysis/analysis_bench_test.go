@@ -134,11 +134,20 @@ func BenchmarkKeyness(b *testing.B) {
 	})
 }
 
-// BenchmarkEmerging: one month of XWLB against the twelve before it.
+// BenchmarkEmerging: one month of XWLB against the twelve before it,
+// with the uptake of new n-grams over the twelve after (the default) and
+// without.
 func BenchmarkEmerging(b *testing.B) {
 	a := benchAnalyzer(b)
-	loop(b, func() error {
-		_, err := a.Emerging(context.Background(), EmergingRequest{Period: "2020-10", MinLogRatio: DefaultMinLogRatio})
-		return err
-	})
+	for _, c := range []struct {
+		name  string
+		after int
+	}{{"after12", 0}, {"alone", -1}} {
+		b.Run(c.name, func(b *testing.B) {
+			loop(b, func() error {
+				_, err := a.Emerging(context.Background(), EmergingRequest{Period: "2020-10", MinLogRatio: DefaultMinLogRatio, After: c.after})
+				return err
+			})
+		})
+	}
 }

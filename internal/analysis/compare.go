@@ -60,7 +60,6 @@ func sideSet(a *Analyzer, base query.Filter, s Side) (*docSet, SideInfo, error) 
 type comparison struct {
 	v      *vocab
 	target *stream
-	dates  []string // of the target's documents, in stream order
 	gr     *grams
 	maxLen [2]int
 }
@@ -75,7 +74,6 @@ func readTarget(ctx context.Context, p docPred, min int64, maxWords, maxChars in
 	sc := &scanner{v: c.v, add: true}
 	err := scanDocs(ctx, p, 1, func(_ int, doc *corpus.Document, _, _ int) error {
 		c.target.addDoc()
-		c.dates = append(c.dates, doc.Date)
 		c.target.addField(sc.field(doc.Title))
 		c.target.addField(sc.field(doc.Text))
 		return nil

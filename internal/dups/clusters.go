@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"sync"
 
@@ -23,7 +22,7 @@ import (
 //
 // Clusters are computed from the signatures when first asked for, and
 // kept for the open snapshot (Of): for XWLB (74,385 documents) in about
-// 0.3 s, 11 MB of signatures read. Nothing is persisted, so that they
+// 0.3 s, 10 MB of signatures read. Nothing is persisted, so that they
 // always match the snapshot's live documents (a deletion or replacement
 // changes them) without a write at each commit.
 
@@ -175,28 +174,34 @@ func Compute(ctx context.Context, snap *store.Snapshot) (*Clusters, error) {
 
 	// LSH: documents whose bins agree in a band are candidates, joined
 	// when their signatures estimate the threshold.
-	keys := make([]uint64, len(distinct))
+	// Per band, a hash table from the band's bins to the last document
+	// seen with them, and a chain through the earlier ones.
+	size, shift := 16, 60
+	for size < 2*len(distinct) {
+		size, shift = size*2, shift-1
+	}
+	table := make([]int32, size) // 1 + position in distinct, 0 for none
+	chain := make([]int32, len(distinct))
 	for b := 0; b < Bands; b++ {
-		for k, i := range distinct {
+		key := func(i int32) uint32 {
 			s := sigs[i][b*Rows : (b+1)*Rows]
-			keys[k] = uint64(s[0])<<56 | uint64(s[1])<<48 | uint64(s[2])<<40 | uint64(s[3])<<32 | uint64(uint32(i))
+			return uint32(s[0])<<24 | uint32(s[1])<<16 | uint32(s[2])<<8 | uint32(s[3])
 		}
-		slices.Sort(keys)
-		for lo := 0; lo < len(keys); {
-			hi := lo + 1
-			for hi < len(keys) && keys[hi]>>32 == keys[lo]>>32 {
-				hi++
+		clear(table)
+		for k, i := range distinct {
+			ki := key(i)
+			slot := int(uint64(ki) * 0x9E3779B97F4A7C15 >> shift)
+			for table[slot] != 0 && key(distinct[table[slot]-1]) != ki {
+				slot = (slot + 1) & (size - 1)
 			}
-			for x := lo; x < hi; x++ {
-				i := int32(uint32(keys[x]))
-				for y := x + 1; y < hi; y++ {
-					j := int32(uint32(keys[y]))
-					if uf.find(i) != uf.find(j) && agree(&sigs[i], &sigs[j]) >= minAgree {
-						uf.union(i, j)
-					}
+			chain[k] = table[slot] - 1
+			for x := chain[k]; x >= 0; x = chain[x] {
+				j := distinct[x]
+				if uf.find(i) != uf.find(j) && agree(&sigs[i], &sigs[j]) >= minAgree {
+					uf.union(i, j)
 				}
 			}
-			lo = hi
+			table[slot] = int32(k) + 1
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err

@@ -16,7 +16,8 @@
 //
 // The signature is one-permutation MinHash with optimal densification
 // (Li, Owen & Zhang 2012; Shrivastava 2017): each shingle is hashed once
-// to 64 bits; the top 7 bits choose one of K = 128 bins, and each bin
+// to 64 bits (a polynomial of its tokens' FNV-1a hashes, rolled along the
+// text, then mixed); the top 7 bits choose one of K = 128 bins, and each bin
 // keeps its least hash; an empty bin (a short document) takes the value
 // of the first non-empty bin of a probe sequence that depends only on the
 // bin, so that two documents probe alike. Two documents' bins agree with
@@ -24,7 +25,8 @@
 // of a remix of its hash (b-bit MinHash, Li & König 2010), where unrelated
 // bins agree with probability 1/256 besides.
 //
-// The record (Kind "dups", Version 1) is 136 bytes:
+// The record (Kind "dups", Version 2; version 1 hashed shingles otherwise)
+// is 136 bytes:
 //
 //	u64 little-endian hash of the content (FNV-1a over the tokens, each followed by 0xFF)
 //	128 × u8 b-bit MinHash values, bin 0 first
@@ -44,7 +46,7 @@ import (
 // The parameters of signatures and clusters (doc/analytics.md).
 const (
 	Kind    = "dups"
-	Version = 1
+	Version = 2
 
 	Shingle = 5   // tokens per shingle
 	K       = 128 // MinHash bins
@@ -94,6 +96,8 @@ func Content(title, text string) []string {
 const (
 	fnvOffset = 14695981039346656037
 	fnvPrime  = 1099511628211
+
+	shinglePrime = 0x9E3779B97F4A7C15 // odd: multiplying by it is a bijection
 )
 
 // mix is the finaliser of SplitMix64: a bijection of 64 bits whose every
@@ -133,22 +137,33 @@ func Signature(title, text string) (Sig, bool) {
 	}
 	var mins [K]uint64
 	var full [K]bool
-	add := func(ts []uint64) {
-		h := uint64(len(ts))
-		for _, t := range ts {
-			h = mix(h ^ t)
-		}
+	add := func(h uint64) {
+		h = mix(h)
 		bin := h >> (64 - binBits)
-		v := h << binBits
-		if !full[bin] || v < mins[bin]<<binBits {
+		if v := h << binBits; !full[bin] || v < mins[bin]<<binBits {
 			mins[bin], full[bin] = h, true
 		}
 	}
 	if len(th) < Shingle {
-		add(th)
+		var h uint64
+		for _, t := range th {
+			h = h*shinglePrime + t
+		}
+		add(h ^ uint64(len(th)))
 	} else {
-		for i := 0; i+Shingle <= len(th); i++ {
-			add(th[i : i+Shingle])
+		// The shingle at i is Σ th[i+j]·P^(Shingle−1−j) (mod 2⁶⁴), rolled
+		// along, then mixed.
+		var h, top uint64 = 0, 1
+		for j := 0; j < Shingle; j++ {
+			h = h*shinglePrime + th[j]
+			if j > 0 {
+				top *= shinglePrime
+			}
+		}
+		add(h ^ Shingle)
+		for i := Shingle; i < len(th); i++ {
+			h = (h-th[i-Shingle]*top)*shinglePrime + th[i]
+			add(h ^ Shingle)
 		}
 	}
 	s := Sig{Exact: exact}
