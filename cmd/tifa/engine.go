@@ -129,7 +129,7 @@ func engineExit(err error) error {
 // structures directly.
 func (g *globals) errNotOnEngine() error {
 	if _, ok, _ := g.engineConfig(); ok {
-		return &exitError{exitUsage, fmt.Errorf("this command works on the embedded index (--index) only; it is not supported with --engine %s", g.engine)}
+		return &exitError{exitUsage, fmt.Errorf("this command works on the embedded index (--index) only; it is not supported with --engine %s", g.where())}
 	}
 	return nil
 }

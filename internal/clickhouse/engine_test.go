@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/tifa-project/tifa/internal/clickhouse/chtest"
 	"github.com/tifa-project/tifa/internal/corpus"
 	"github.com/tifa-project/tifa/internal/query"
 	"github.com/tifa-project/tifa/internal/store"
@@ -58,10 +59,10 @@ func TestEngine_SameAnswers(t *testing.T) {
 		}
 		paths = append(paths, p)
 	}
-	servers := startCluster(t, 2)
+	servers := chtest.Start(t, 2)
 	ctx := context.Background()
-	cfg := Config{Hosts: []string{servers[0].httpAddr, servers[1].httpAddr}, User: "tifa", Password: "s3cret",
-		Database: "tifa_test", Cluster: "tifa_test", BatchRows: 100}
+	cfg := Config{Hosts: []string{servers[0].HTTPAddr, servers[1].HTTPAddr}, User: chtest.User, Password: chtest.Password,
+		Database: "tifa_test", Cluster: chtest.Cluster, BatchRows: 100}
 
 	// Ingest: the corpora, the synthetic documents, then replacements
 	// (a changed document, and a real one again unchanged).
@@ -132,12 +133,12 @@ func TestEngine_SameAnswers(t *testing.T) {
 	// Rows landed on both shards, and FINAL counts each id once.
 	var shardRows []uint64
 	for _, s := range servers {
-		one := Config{Hosts: []string{s.httpAddr}, User: "default", Database: cfg.Database}
+		one := Config{Hosts: []string{s.HTTPAddr}, User: "default", Database: cfg.Database}
 		sc, err := Dial(ctx, one)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := sc.query(ctx, s.httpAddr, "SELECT count() FROM tifa_test.docs_local")
+		r, err := sc.query(ctx, s.HTTPAddr, "SELECT count() FROM tifa_test.docs_local")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -279,7 +280,7 @@ func TestEngine_SameAnswers(t *testing.T) {
 			t.Errorf("missing table: %v, want ErrNoTable naming tifa ingest --engine", err)
 		}
 		bad = cfg
-		bad.Hosts = []string{fmt.Sprintf("127.0.0.1:%d", freePorts(t, 1)[0])}
+		bad.Hosts = []string{fmt.Sprintf("127.0.0.1:%d", chtest.FreePorts(t, 1)[0])}
 		if _, err := Open(ctx, bad); !errors.Is(err, ErrUnreachable) {
 			t.Errorf("no server: %v, want ErrUnreachable", err)
 		}

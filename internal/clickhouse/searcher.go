@@ -96,8 +96,8 @@ func (s *Searcher) matches(ctx context.Context, n query.Node, f query.Filter) ([
 	}
 	var out []match
 	if p.exact {
-		sql := fmt.Sprintf("SELECT id, day, _h%d, toks FROM (SELECT id, version, day, toInt64(title_n + text_n) AS toks, %s FROM %s WHERE %s) WHERE _m%d",
-			p.root, strings.Join(p.cols, ", "), s.from(), where, p.root)
+		sql := fmt.Sprintf("SELECT id, day, _h%d, toks FROM (SELECT id, version, day, toInt64(title_n + text_n) AS toks, %s FROM %s WHERE %s AND %s) WHERE _m%d",
+			p.root, strings.Join(p.cols, ", "), s.from(), where, p.pre, p.root)
 		r, err := s.read(ctx, sql)
 		if err != nil {
 			return nil, err
@@ -292,8 +292,8 @@ func (s *Searcher) matchDays(ctx context.Context, n query.Node, f query.Filter) 
 	if err != nil {
 		return nil, err
 	}
-	sql := fmt.Sprintf("SELECT day, count(), sum(_h%d) FROM (SELECT day, version, %s FROM %s WHERE date != '' AND %s) WHERE _m%d GROUP BY day",
-		p.root, strings.Join(p.cols, ", "), s.from(), where, p.root)
+	sql := fmt.Sprintf("SELECT day, count(), sum(_h%d) FROM (SELECT day, version, %s FROM %s WHERE date != '' AND %s AND %s) WHERE _m%d GROUP BY day",
+		p.root, strings.Join(p.cols, ", "), s.from(), where, p.pre, p.root)
 	return s.readDays(ctx, sql)
 }
 

@@ -20,15 +20,19 @@ import (
 // Finished in Go: a query with NEAR, a regular expression or a prefix
 // slot before the last gets a prefilter instead, a condition every
 // matching document meets (each token it needs stands in the field); the
-// server returns the documents meeting it and evalDoc evaluates the query
+// server returns the documents meeting it and docEval evaluates the query
 // on their text exactly as the embedded index does.
+//
+// Either way the WHERE clause holds the prefilter, made of position()
+// tests: the server evaluates the SELECT list (replaceAll, the costly
+// part) only on the rows that pass it.
 
 // plan is a translated query.
 type plan struct {
 	exact  bool
 	cols   []string // "expr AS _hN" and "expr AS _mN", in order (exact)
 	root   int      // N of the root's columns (exact)
-	pre    string   // prefilter (finished in Go)
+	pre    string   // a condition every match meets: the match itself when exact
 	fields fieldValues
 }
 
@@ -51,9 +55,8 @@ func (s *Searcher) translate(ctx context.Context, n query.Node) (*plan, error) {
 	}
 	if t.p.exact {
 		t.p.root = t.node(n)
-	} else {
-		t.p.pre = t.superset(n)
 	}
+	t.p.pre = t.superset(n)
 	return t.p, nil
 }
 
@@ -298,6 +301,9 @@ func (t *translator) superset(n query.Node) string {
 	}
 	switch n := n.(type) {
 	case *query.Phrase:
+		if exactNode(n) {
+			return t.exactCond(n)
+		}
 		return and(phrase(n))
 	case *query.Near:
 		return and(append(phrase(n.A), phrase(n.B)...))

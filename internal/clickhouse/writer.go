@@ -20,11 +20,14 @@ import (
 type Writer struct {
 	c       *Client
 	ctx     context.Context
-	buf     bytes.Buffer
+	buf     *bytes.Buffer // rows being queued
+	spare   *bytes.Buffer // the other buffer, free once the batch in flight is sent
 	enc     *json.Encoder
-	n       int    // rows in buf
-	version uint64 // of the next row: rows added later win
-	rows    int64  // rows sent
+	n       int        // rows in buf
+	version uint64     // of the next row: rows added later win
+	rows    int64      // rows stored
+	flight  chan error // the batch in flight answers here; nil when none
+	flightN int        // its rows
 	tk      textnorm.Tokenizer
 	toks    []string
 
@@ -59,10 +62,14 @@ func NewWriter(ctx context.Context, c *Client) (*Writer, error) {
 	if err := c.EnsureSchema(ctx); err != nil {
 		return nil, err
 	}
-	w := &Writer{c: c, ctx: ctx, version: uint64(time.Now().UnixNano())}
-	w.enc = json.NewEncoder(&w.buf)
-	w.enc.SetEscapeHTML(false)
+	w := &Writer{c: c, ctx: ctx, version: uint64(time.Now().UnixNano()), buf: &bytes.Buffer{}, spare: &bytes.Buffer{}}
+	w.setEncoder()
 	return w, nil
+}
+
+func (w *Writer) setEncoder() {
+	w.enc = json.NewEncoder(w.buf)
+	w.enc.SetEscapeHTML(false)
 }
 
 // Add queues d and sends a batch when Config.BatchRows rows are queued.
@@ -86,9 +93,45 @@ func (w *Writer) Add(d corpus.Document) error {
 	}
 	w.n++
 	if w.n >= w.c.cfg.BatchRows && !w.Hold {
-		return w.Flush()
+		return w.send()
 	}
 	return nil
+}
+
+// send starts inserting the queued rows while the caller queues the next
+// batch: one batch in flight at a time, so tokenizing and the server's
+// work overlap.
+func (w *Writer) send() error {
+	if err := w.wait(); err != nil {
+		return err
+	}
+	data, n := w.buf.Bytes(), w.n
+	w.buf, w.spare = w.spare, w.buf
+	w.buf.Reset()
+	w.setEncoder()
+	w.n = 0
+	w.flight, w.flightN = make(chan error, 1), n
+	go func(ch chan error) {
+		err := w.c.insert(w.ctx, w.c.cfg.Hosts[0], w.c.table(), data)
+		if err != nil {
+			err = fmt.Errorf("insert %d documents: %w", n, err)
+		}
+		ch <- err
+	}(w.flight)
+	return nil
+}
+
+// wait waits for the batch in flight.
+func (w *Writer) wait() error {
+	if w.flight == nil {
+		return nil
+	}
+	err := <-w.flight
+	w.flight = nil
+	if err == nil {
+		w.rows += int64(w.flightN)
+	}
+	return err
 }
 
 func (w *Writer) stream(s string) (string, int) {
@@ -97,13 +140,19 @@ func (w *Writer) stream(s string) (string, int) {
 	return stream(w.toks), len(w.toks)
 }
 
-// Flush sends the queued rows. When it returns nil they are stored (on
-// their shards, with a cluster: inserts are synchronous).
+// Flush sends the queued rows and waits for every batch. When it returns
+// nil they are stored (on their shards, with a cluster: inserts are
+// synchronous).
 func (w *Writer) Flush() error {
-	if w.n == 0 {
-		return nil
+	if !w.Hold || w.n == 0 {
+		if w.n > 0 {
+			if err := w.send(); err != nil {
+				return err
+			}
+		}
+		return w.wait()
 	}
-	// A held run goes in batches too, but only when it is complete.
+	// A held run goes in batches too, but only once it is complete.
 	data := w.buf.Bytes()
 	for len(data) > 0 {
 		cut, n := len(data), 0
@@ -126,11 +175,13 @@ func (w *Writer) Flush() error {
 	return nil
 }
 
-// Discard drops the queued rows (batches already sent stay).
+// Discard drops the queued rows; a batch in flight is waited for and
+// stays stored if it arrives.
 func (w *Writer) Discard() {
+	w.wait()
 	w.buf.Reset()
 	w.n = 0
 }
 
-// Rows returns how many rows were sent.
+// Rows returns how many rows were stored.
 func (w *Writer) Rows() int64 { return w.rows }

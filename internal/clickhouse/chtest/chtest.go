@@ -1,9 +1,13 @@
-package clickhouse
+// Package chtest starts ClickHouse servers for tests: a cluster of n
+// servers on loopback, each with its own config, users and data directory
+// under the test's temporary directory, stopped when the test ends.
+package chtest
 
 import (
-	"context"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,17 +17,17 @@ import (
 	"time"
 )
 
-// testServer is one clickhouse-server started by the test.
-type testServer struct {
-	httpAddr string // 127.0.0.1:PORT of the HTTP interface
-	tcpPort  int
-	dir      string
+// Server is one clickhouse-server started by a test.
+type Server struct {
+	HTTPAddr string // 127.0.0.1:PORT of the HTTP interface
+	TCPPort  int
+	Dir      string
 }
 
 // serverBinary finds clickhouse-server, installing Debian's package with
 // scripts/install-clickhouse.sh when it is missing (as root). Without it
 // the test is skipped, except under CI=true, where it fails.
-func serverBinary(t *testing.T) string {
+func serverBinary(t testing.TB) string {
 	t.Helper()
 	find := func() string {
 		if p, err := exec.LookPath("clickhouse-server"); err == nil {
@@ -40,7 +44,7 @@ func serverBinary(t *testing.T) string {
 		return p
 	}
 	if os.Getuid() == 0 {
-		out, err := exec.Command("../../scripts/install-clickhouse.sh").CombinedOutput()
+		out, err := exec.Command(installScript()).CombinedOutput()
 		t.Logf("scripts/install-clickhouse.sh: %v\n%s", err, out)
 		if p := find(); p != "" {
 			return p
@@ -53,8 +57,8 @@ func serverBinary(t *testing.T) string {
 	return ""
 }
 
-// freePorts returns n TCP ports free on loopback a moment ago.
-func freePorts(t *testing.T, n int) []int {
+// FreePorts returns n TCP ports free on loopback a moment ago.
+func FreePorts(t testing.TB, n int) []int {
 	var ls []net.Listener
 	var out []int
 	for range n {
@@ -71,28 +75,35 @@ func freePorts(t *testing.T, n int) []int {
 	return out
 }
 
-// startCluster starts n servers, each with its own config, users and data
+// Cluster, User and Password are what Start configures.
+const (
+	Cluster  = "tifa_test"
+	User     = "tifa"
+	Password = "s3cret"
+)
+
+// Start starts n servers, each with its own config, users and data
 // directory under t.TempDir(), all naming the cluster "tifa_test" of n
 // shards (one server each). They are stopped when the test ends,
 // whatever happens: SIGTERM to the process group, SIGKILL after 10 s.
 // User "tifa" has the password "s3cret"; "default" none.
-func startCluster(t *testing.T, n int) []*testServer {
+func Start(t testing.TB, n int) []*Server {
 	bin := serverBinary(t)
-	ports := freePorts(t, 2*n)
-	servers := make([]*testServer, n)
+	ports := FreePorts(t, 2*n)
+	servers := make([]*Server, n)
 	var shards strings.Builder
 	for i := range servers {
-		servers[i] = &testServer{httpAddr: fmt.Sprintf("127.0.0.1:%d", ports[2*i]), tcpPort: ports[2*i+1], dir: t.TempDir()}
-		fmt.Fprintf(&shards, "<shard><replica><host>127.0.0.1</host><port>%d</port></replica></shard>", servers[i].tcpPort)
+		servers[i] = &Server{HTTPAddr: fmt.Sprintf("127.0.0.1:%d", ports[2*i]), TCPPort: ports[2*i+1], Dir: t.TempDir()}
+		fmt.Fprintf(&shards, "<shard><replica><host>127.0.0.1</host><port>%d</port></replica></shard>", servers[i].TCPPort)
 	}
 	for _, s := range servers {
-		d := s.dir
+		d := s.Dir
 		for _, sub := range []string{"data", "tmp", "log", "user_files", "format_schemas"} {
 			if err := os.MkdirAll(filepath.Join(d, sub), 0o755); err != nil {
 				t.Fatal(err)
 			}
 		}
-		_, hp, _ := net.SplitHostPort(s.httpAddr)
+		_, hp, _ := net.SplitHostPort(s.HTTPAddr)
 		config := fmt.Sprintf(`<?xml version="1.0"?>
 <yandex>
   <logger><level>warning</level><log>%[1]s/log/server.log</log><errorlog>%[1]s/log/error.log</errorlog><console>0</console></logger>
@@ -111,7 +122,7 @@ func startCluster(t *testing.T, n int) []*testServer {
   <max_concurrent_queries>32</max_concurrent_queries>
   <remote_servers><tifa_test>%[4]s</tifa_test></remote_servers>
 </yandex>
-`, d, hp, s.tcpPort, shards.String())
+`, d, hp, s.TCPPort, shards.String())
 		users := `<?xml version="1.0"?>
 <yandex>
   <profiles><default><max_memory_usage>1000000000</max_memory_usage><max_threads>2</max_threads></default></profiles>
@@ -156,26 +167,48 @@ func startCluster(t *testing.T, n int) []*testServer {
 }
 
 // waitReady waits until the server answers SELECT 1 (60 s at most).
-func (s *testServer) waitReady(t *testing.T, exited chan struct{}) {
+func (s *Server) waitReady(t testing.TB, exited chan struct{}) {
 	deadline := time.Now().Add(60 * time.Second)
-	cfg := Config{Hosts: []string{s.httpAddr}, User: "default", Database: "default"}
+	cl := http.Client{Timeout: 2 * time.Second}
+	var err error
 	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_, err := Dial(ctx, cfg)
-		cancel()
+		var res *http.Response
+		res, err = cl.Get("http://" + s.HTTPAddr + "/?query=SELECT%201")
 		if err == nil {
-			return
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK && string(b) == "1\n" {
+				return
+			}
+			err = fmt.Errorf("HTTP %d: %s", res.StatusCode, b)
 		}
 		select {
 		case <-exited:
-			log, _ := os.ReadFile(filepath.Join(s.dir, "log", "error.log"))
-			out, _ := os.ReadFile(filepath.Join(s.dir, "log", "stdout.log"))
-			t.Fatalf("clickhouse-server on %s exited at start:\n%s\n%s", s.httpAddr, out, log)
+			log, _ := os.ReadFile(filepath.Join(s.Dir, "log", "error.log"))
+			out, _ := os.ReadFile(filepath.Join(s.Dir, "log", "stdout.log"))
+			t.Fatalf("clickhouse-server on %s exited at start:\n%s\n%s", s.HTTPAddr, out, log)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("clickhouse-server on %s not ready after 60 s: %v", s.httpAddr, err)
+			t.Fatalf("clickhouse-server on %s not ready after 60 s: %v", s.HTTPAddr, err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// installScript is scripts/install-clickhouse.sh of this repository, found
+// from the working directory upwards.
+func installScript() string {
+	dir, _ := os.Getwd()
+	for {
+		p := filepath.Join(dir, "scripts", "install-clickhouse.sh")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "scripts/install-clickhouse.sh"
+		}
+		dir = up
 	}
 }
