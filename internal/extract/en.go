@@ -175,7 +175,7 @@ func enStudied(lead string) []string {
 func enSubjectName(s string) string {
 	// The clause starts after the last sentence end.
 	st := 0
-	for _, sep := range []string{". ", "; ", "\n", ") "} {
+	for _, sep := range []string{". ", "; ", "\n", " -- "} {
 		if i := strings.LastIndex(s, sep); i >= 0 && i+len(sep) > st {
 			st = i + len(sep)
 		}
@@ -245,7 +245,7 @@ var enTitleStart = regexp.MustCompile(`^(?:also |the |a |an )?(?:[A-Z][\w.’'-]
 // enPreTitle: a capitalised title right before a name: "Premier Li
 // Keqiang", "Foreign Ministry spokesperson Zhao Lijian", "General
 // Secretary Xi Jinping".
-var enPreTitle = regexp.MustCompile(`((?:(?:[A-Z][\w.’'-]*|of|the) )*?(?:Vice Premier|Premier|President|Vice President|General Secretary|Secretary-General|Director-General|Secretary of State|Secretary|State Councilor|Foreign Minister|Defense Minister|Minister|Prime Minister|Chairman|Chairwoman|Governor|Mayor|Ambassador|Chancellor|Senator|Chief Executive|Commissioner|Director|[Ss]pokesperson|[Ss]pokesman|[Ss]pokeswoman|King|Queen|Crown Prince)) ([A-Z][a-z]+(?:-[a-z]+)?(?: [A-Z][a-z]+(?:-[a-z]+)?){1,2})\b`)
+var enPreTitle = regexp.MustCompile(`((?:(?:[A-Z][\w.’'-]*|of|the) )*?(?:(?:Secretary|Minister|Director|Chairman|Governor|Head|Chief) of (?:the )?(?:[A-Z][\w.’'-]* ?){1,3}|Vice Premier|Premier|President|Vice President|General Secretary|Secretary-General|Director-General|Secretary of State|Secretary|State Councilor|Foreign Minister|Defense Minister|Minister|Prime Minister|Chairman|Chairwoman|Governor|Mayor|Ambassador|Chancellor|Senator|Chief Executive|Commissioner|Director|[Ss]pokesperson|[Ss]pokesman|[Ss]pokeswoman|King|Queen|Crown Prince)) ([A-Z][a-z]+(?:-[a-z]+)?(?: [A-Z][a-z]+(?:-[a-z]+)?){1,2})\b`)
 
 // enAppositive: NAME, TITLE[ and TITLE], …
 var enAppositive = regexp.MustCompile(`([A-Z][a-z]+(?:-[a-z]+)?(?: [A-Z][a-z]+(?:-[a-z]+)?){0,2}), ((?:also |the |a |an )?[^,;“”"]{3,200}?)(?:,|;| said| presided| chaired| stressed| noted| delivered| made| makes|\.\s|$)`)
@@ -293,6 +293,10 @@ func enPeople(text string) []Person {
 			continue
 		}
 		nw := strings.Fields(name)
+		for len(nw) > 1 && enTitleWord(nw[0]) {
+			nw = nw[1:] // "President Xi Jinping, also …": the name is Xi Jinping
+		}
+		name = strings.Join(nw, " ")
 		if len(nw) == 1 && !strings.HasPrefix(t, "also ") {
 			continue
 		}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -22,10 +23,8 @@ var zhSaid = []string{"会议指出", "会议强调", "会议认为", "会议要
 const zhMeetingNoun = `(?:常委会(?:会议|扩大会议)?|扩大会议|常务会议|全体会议|全会|座谈会|工作座谈|集体学习|专题学习|学习会|报告会|电视电话会议|视频会议|工作会议|推进会|调度会|部署会|务虚会|联席会议?|专题会议?|峰会|大会|会议)`
 
 var (
-	// BODY[date][上午]召开|举行 MEETING
-	zhConvene = regexp.MustCompile(`([^，。；：、\s“”（）]{0,40}?)(?:于)?(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|晚)?(?:在[^，。；]{1,15}?)?(?:就[^，。；]{1,60}?)?(?:召开|举行|主持召开|进行)([^，。；：“”\s]{0,40}?` + zhMeetingNoun + `)`)
 	// MEETING召开|举行|开幕|闭幕 (title style)
-	zhHeld = regexp.MustCompile(`([^，。；：、\s“”]{2,50}?` + zhMeetingNoun + `)(?:第[一二三四五六七八九十\d]+次(?:全体)?会议)?(?:在[^，。；\s]{1,12})?(?:召开|举行|开幕|闭幕)`)
+	zhHeld = regexp.MustCompile(`([^，。；：、\s“”]{2,50}?` + zhMeetingNoun + `)(?:第[一二三四五六七八九十\d]+次(?:全体)?会议)?(?:(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至\d{1,2}日)?(?:上午|下午|晚上)?)?(?:在[^，。；\s]{1,12})?(?:召开|举行|开幕|闭幕|闭会)`)
 	// 在…上的讲话 (a speech at a meeting)
 	zhSpeechAt = regexp.MustCompile(`在([^，。；：“”\s]{2,60}?` + zhMeetingNoun + `)(?:[^，。；“”]{0,40}?时|上|开幕式|开幕会上|闭幕会上|开幕式上)?的(?:重要|主旨)?讲话`)
 	// 今天，我们召开… / 今天，中央政治局进行…集体学习 (a speech's opening)
@@ -112,13 +111,16 @@ func hasAnyPrefix(s string, ps []string) bool {
 
 // zhBareKinds are meeting names that say nothing of the body (扩大会议):
 // the body is then the subject before 召开.
-var zhBareKinds = map[string]bool{"扩大": true, "常务": true, "全体": true, "专题": true, "工作": true, "视频": true, "电视电话": true, "": true}
+var zhBareKinds = map[string]bool{"有关": true, "相关": true, "扩大": true, "常务": true, "全体": true, "专题": true, "工作": true, "视频": true, "电视电话": true, "": true}
 
 // zhMeeting reads the meeting of a Chinese readout, nil when d is none.
 func zhMeeting(d *corpus.Document) *Meeting {
 	paras := paragraphs(d.Text)
 	lead := zhLeadParas(d.Text)
 	title := d.Title
+	if !mayBeMeeting(title, lead, paras) {
+		return nil
+	}
 	said := 0
 	for _, p := range paras {
 		if hasAnyPrefix(p, zhSaid) {
@@ -137,13 +139,13 @@ func zhMeeting(d *corpus.Document) *Meeting {
 		if s == "" {
 			continue
 		}
-		if loc := zhConvene.FindStringSubmatchIndex(s); loc != nil && !futureBefore(s[:loc[4]]) {
-			pre, np := s[loc[2]:loc[3]], s[loc[4]:loc[5]]
+		if pre, np, at, ok := zhConveneAt(s); ok {
+			loc := []int{at, at, 0, 0, at, at + len(np)}
 			if name == "" {
 				name = np
 				if b := zhBodyOf(np); !zhBareKinds[b] && b != np && !strings.HasPrefix(np, "常委会") {
 					body = b
-				} else if b := trimSubject(pre); !strings.HasPrefix(b, "我们") {
+				} else if b := zhBodyOf(trimSubject(pre)); !strings.HasPrefix(b, "我们") {
 					body = b
 					if strings.HasPrefix(np, "常委会") && !strings.HasSuffix(body, "常委会") && body != "" {
 						body += "常委会"
@@ -156,7 +158,7 @@ func zhMeeting(d *corpus.Document) *Meeting {
 				firstSentence = s == lead[0] && strings.HasPrefix(s, convSentence)
 				break
 			}
-		} else if loc := zhHeld.FindStringSubmatchIndex(s); loc != nil && !ceremonyAfter(s[loc[1]:]) {
+		} else if loc := findNear(zhHeld, s, zhHeldVerbs, 270, 0); loc != nil && !ceremonyAfter(s[loc[1]:]) {
 			if name == "" {
 				name = trimSubject(s[loc[2]:loc[3]])
 				body = zhBodyOf(name)
@@ -164,7 +166,6 @@ func zhMeeting(d *corpus.Document) *Meeting {
 			if s != title {
 				convSentence = sentenceAround(s, loc[0])
 				convBefore = convSentence
-				firstSentence = s == lead[0] && strings.HasPrefix(s, convSentence)
 				break
 			}
 		}
@@ -184,7 +185,7 @@ func zhMeeting(d *corpus.Document) *Meeting {
 		}
 	}
 	for _, h := range heads {
-		if loc := zhSpeechAt.FindStringSubmatchIndex(h); loc != nil && utf8.RuneCountInString(h[:loc[0]]) <= 6 && !strings.ContainsAny(h[:loc[0]], "，。；") {
+		if loc := findNear(zhSpeechAt, h, []string{"讲话"}, 300, 0); loc != nil && utf8.RuneCountInString(h[:loc[0]]) <= 6 && !strings.ContainsAny(h[:loc[0]], "，。；") {
 			np := h[loc[2]:loc[3]]
 			if strings.Contains(np, "会见") || strings.Contains(np, "出席") || strings.Contains(np, "看望") {
 				continue
@@ -267,6 +268,117 @@ func futureBefore(s string) bool {
 	for _, w := range []string{"关于", "将", "决定", "拟", "筹备", "即将", "定于", "计划"} {
 		if strings.HasSuffix(s, w) {
 			return true
+		}
+	}
+	return false
+}
+
+var (
+	zhConveneVerbs = []string{"召开", "举行", "进行"}
+	zhHeldVerbs    = []string{"召开", "举行", "开幕", "闭幕", "闭会"}
+)
+
+// zhNPAfter is the meeting named right after a verb of holding.
+var zhNPAfter = regexp.MustCompile(`^(?:主持召开|召开|举行|进行)([^，。；：“”\s]{0,40}?` + zhMeetingNoun + `)`)
+
+// zhConveneAt finds "BODY [date] [在PLACE] [就…] 召开|举行|进行 MEETING" in
+// s: the subject before the verb (pre), the meeting's name (np) and the
+// byte offset of np. It looks only at the verbs' surroundings.
+func zhConveneAt(s string) (pre, np string, at int, ok bool) {
+	from := 0
+	for k := 0; k < 8; k++ {
+		p, w := -1, 0
+		for _, v := range zhConveneVerbs {
+			if i := strings.Index(s[from:], v); i >= 0 && (p < 0 || from+i < p) {
+				p, w = from+i, len(v)
+			}
+		}
+		if p < 0 {
+			return "", "", 0, false
+		}
+		from = p + w
+		if strings.HasSuffix(s[:p], "主持") {
+			p -= len("主持")
+		}
+		m := zhNPAfter.FindStringSubmatchIndex(s[p:min(len(s), p+180)])
+		if m == nil || futureBefore(s[:p]) {
+			continue
+		}
+		np = s[p+m[2] : p+m[3]]
+		// The subject: back to the clause boundary, without 就…, 在…, 于, the time.
+		st := p
+		for st > 0 && p-st < 240 {
+			r, rw := utf8.DecodeLastRuneInString(s[:st])
+			if strings.ContainsRune("，。；：、“”（）,;:", r) || unicode.IsSpace(r) {
+				break
+			}
+			st -= rw
+		}
+		pre = s[st:p]
+		if i := strings.Index(pre, "就"); i > 0 {
+			pre = pre[:i]
+		}
+		if i := strings.LastIndex(pre, "在"); i > 0 {
+			pre = pre[:i]
+		}
+		for i := 0; i < 2; i++ {
+			if loc := zhTimeTail.FindStringIndex(pre); loc != nil && loc[0] > 0 {
+				pre = pre[:loc[0]]
+			}
+		}
+		pre = strings.TrimSuffix(pre, "于")
+		return pre, np, p + m[2], true
+	}
+	return "", "", 0, false
+}
+
+// findNear is re.FindStringSubmatchIndex(s) for patterns that hold one of
+// verbs: it runs re over a window of s around each occurrence (before and
+// after bytes, at most eight), so that a long paragraph costs little.
+func findNear(re *regexp.Regexp, s string, verbs []string, before, after int) []int {
+	from := 0
+	for k := 0; k < 8; k++ {
+		p, w := -1, 0
+		for _, v := range verbs {
+			if i := strings.Index(s[from:], v); i >= 0 && (p < 0 || from+i < p) {
+				p, w = from+i, len(v)
+			}
+		}
+		if p < 0 {
+			return nil
+		}
+		lo, hi := max(0, p-before), min(len(s), p+w+after)
+		for lo > 0 && !utf8.RuneStart(s[lo]) {
+			lo--
+		}
+		for hi < len(s) && !utf8.RuneStart(s[hi]) {
+			hi++
+		}
+		if loc := re.FindStringSubmatchIndex(s[lo:hi]); loc != nil {
+			for j := range loc {
+				if loc[j] >= 0 {
+					loc[j] += lo
+				}
+			}
+			return loc
+		}
+		from = p + w
+	}
+	return nil
+}
+
+// mayBeMeeting is a cheap test that rules out most documents: no word of
+// holding, presiding or speaking in the title and the lead.
+func mayBeMeeting(title string, lead, paras []string) bool {
+	heads := append([]string{title}, lead...)
+	if len(paras) > 0 {
+		heads = append(heads, paras[0])
+	}
+	for _, h := range heads {
+		for _, v := range []string{"召开", "举行", "进行", "主持", "讲话", "开幕", "闭幕", "闭会", "集会"} {
+			if strings.Contains(h, v) {
+				return true
+			}
 		}
 	}
 	return false
@@ -432,6 +544,9 @@ var zhPresiderSentence = regexp.MustCompile(`(?:^|[。；])([^。；，,]{2,40}?
 
 // zhPresiderSentences finds the presiders named by such sentences in p.
 func zhPresiderSentences(p string) []string {
+	if !strings.Contains(p, "主持") {
+		return nil
+	}
 	var out []string
 	for _, m := range zhPresiderSentence.FindAllStringSubmatch(p, 4) {
 		for _, n := range namesBefore(m[1]) {
@@ -606,13 +721,58 @@ var zhTitleSuffixes = []string{
 	"校长", "董事长", "总经理", "会长", "理事长", "主委", "发言人", "大使", "总裁", "首席执行官", "行长", "署长", "总监", "专员", "特首", "行政长官", "司长", "顾问",
 }
 
+// zhSuffixByLast indexes zhTitleSuffixes by their last character, longest
+// first.
+var zhSuffixByLast = func() map[rune][]string {
+	m := map[rune][]string{}
+	for _, t := range zhTitleSuffixes {
+		r, _ := utf8.DecodeLastRuneInString(t)
+		m[r] = append(m[r], t)
+	}
+	for _, l := range m {
+		sort.Slice(l, func(i, j int) bool { return len(l[i]) > len(l[j]) })
+	}
+	return m
+}()
+
 // zhSurnames are common single-character surnames (a little dictionary
 // knowledge: a name after a title starts with one of these).
 const zhSurnames = "布王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝鹿谌楼鄂栗楚信铁储智郁娄习达图惠逯扎"
 
 const zhCompoundSurnames = "欧阳 司马 上官 诸葛 东方 令狐 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯"
 
-var zhNameStop = regexp.MustCompile(`^(?:主持|出席|在|强调|指出|表示|讲话|同志|和|与|及|等|参加|会见|会晤|说|一行|到|赴|来|分别|也|为|向|对|就|代表|作|带领|率|先后|深入|前往|宣读|通报|传达|的|同|专门|围绕|还|要求|接受|签署|致|发表|听取|视察|考察|调研|看望|慰问|批示|主讲|列席|当选|发言|介绍|回答|应邀|共同|一起|陪同|会谈|通话|亲切|首先|充分|高度|希望|宣布|颁发|颁奖|致辞|带队|以|从|将|已|于|是|则|又|都|并|出|主|座谈|拜会|见证|参观|宣讲|一同|专程|今天|近日|日前|率团|观看|通电话|向|\d|、|，|。|；|：|（|）|“|”|》|[,.;:!?()]|\s|$)`)
+// zhNameStopWords may follow a name; punctuation, spaces and digits too.
+var zhNameStopWords = []string{"主持", "出席", "在", "强调", "指出", "表示", "讲话", "同志", "和", "与", "及", "等", "参加", "会见", "会晤", "说", "一行", "到", "赴", "来", "分别", "也", "为", "向", "对", "就", "代表", "作", "带领", "率", "先后", "深入", "前往", "宣读", "通报", "传达", "的", "同", "专门", "围绕", "还", "要求", "接受", "签署", "致", "发表", "听取", "视察", "考察", "调研", "看望", "慰问", "批示", "主讲", "列席", "当选", "发言", "介绍", "回答", "应邀", "共同", "一起", "陪同", "会谈", "通话", "亲切", "首先", "充分", "高度", "希望", "宣布", "颁发", "颁奖", "致辞", "带队", "以", "从", "将", "已", "于", "是", "则", "又", "都", "并", "出", "主", "座谈", "拜会", "见证", "参观", "宣讲", "一同", "专程", "今天", "近日", "日前", "率团", "观看", "通电话", "向", "、", "，", "。", "；", "：", "（", "）", "“", "”", "》"}
+
+var zhNameStopIndex = func() map[rune][]string {
+	m := map[rune][]string{}
+	for _, w := range zhNameStopWords {
+		r, _ := utf8.DecodeRuneInString(w)
+		m[r] = append(m[r], w)
+	}
+	return m
+}()
+
+// nameStopAt tells whether s starts with what may follow a name.
+func nameStopAt(s string) bool {
+	if s == "" {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	if unicode.IsPunct(r) || unicode.IsSpace(r) || unicode.IsDigit(r) || unicode.IsSymbol(r) {
+		return true
+	}
+	for _, w := range zhNameStopIndex[r] {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// zhVerbs are two-character verbs that often follow a two-character
+// name (刘奇提出要求: the name is 刘奇).
+var zhVerbs = map[string]bool{"提出": true, "出席": true, "主持": true, "指出": true, "强调": true, "表示": true, "要求": true, "讲话": true, "会见": true, "看望": true, "参加": true, "调研": true, "考察": true, "视察": true, "听取": true, "作出": true, "致辞": true, "发表": true, "宣布": true, "签署": true, "带队": true, "率团": true, "介绍": true, "部署": true, "批示": true, "希望": true, "代表": true, "宣读": true, "见证": true, "拜会": true, "座谈": true, "陪同": true, "前往": true, "深入": true}
 
 // zhFunctionThird: a third character that is rather the next word.
 const zhFunctionThird = "在和与及等说到的是对向为就也将已于则又都同并"
@@ -628,7 +788,7 @@ func nameAt(s string) string {
 		return ""
 	}
 	try := []int{3, 2}
-	if len(rs) >= 3 && strings.ContainsRune(zhFunctionThird, rs[2]) {
+	if len(rs) >= 3 && strings.ContainsRune(zhFunctionThird, rs[2]) || len(rs) >= 4 && zhVerbs[string(rs[2:4])] {
 		try = []int{2, 3}
 	}
 	if strings.Contains(zhCompoundSurnames, string(rs[:2])) {
@@ -639,7 +799,7 @@ func nameAt(s string) string {
 			continue
 		}
 		rest := s[len(string(rs[:l])):]
-		if zhNameStop.MatchString(rest) && !zhNotNames[string(rs[:l])] {
+		if nameStopAt(rest) && !zhNotNames[string(rs[:l])] {
 			return string(rs[:l])
 		}
 	}
@@ -648,7 +808,7 @@ func nameAt(s string) string {
 
 // zhTitleStop ends a title when reading backwards from its last word.
 var zhTitleStop = []string{"拜会", "见证", "会见", "会晤", "看望", "陪同", "听取", "主持", "出席", "参加", "邀请", "接见", "慰问", "致电", "致信", "担任", "任命", "免去", "会议", "记者", "上午", "下午", "晚上", "强调", "指出", "表示", "宣布", "带领", "希望", "同志", "通报", "宣读", "作为", "感谢", "欢迎", "祝贺",
-	"由", "在", "和", "与", "及", "同", "是", "向", "为", "讯", "了", "的", "给", "等", "并", "率", "到", "赴", "说", "讲", "将"}
+	"由", "在", "和", "与", "及", "同", "是", "向", "讯", "了", "的", "给", "等", "并", "率", "到", "赴", "说", "讲", "将"}
 
 // zhPeople finds TITLE NAME (省委书记王东峰; 中共中央总书记、国家主席、中央军委
 // 主席习近平: three titles) and NAME总书记.
@@ -661,46 +821,54 @@ func zhPeople(text string) []Person {
 			out = append(out, p)
 		}
 	}
-	for _, suf := range zhTitleSuffixes {
-		for i := 0; ; {
-			j := strings.Index(text[i:], suf)
-			if j < 0 {
+	// One pass: at each character that ends a title word, the longest
+	// title word ending there, then a name right after it.
+	for i, c := range text {
+		list := zhSuffixByLast[c]
+		if list == nil {
+			continue
+		}
+		end := i + utf8.RuneLen(c)
+		found := false
+		for _, t := range list {
+			if strings.HasSuffix(text[:end], t) {
+				found = true
 				break
 			}
-			at := i + j
-			end := at + len(suf)
-			i = end
-			if longerSuffixAt(text, at, suf) {
-				continue
+		}
+		if !found {
+			continue
+		}
+		rest := strings.TrimLeft(text[end:], " 　")
+		if r, _ := utf8.DecodeRuneInString(rest); !strings.ContainsRune(zhSurnames, r) && !strings.ContainsRune(zhCompoundSurnames, r) {
+			continue
+		}
+		name := nameAt(rest)
+		if name == "" {
+			continue
+		}
+		titles := titlesBefore(text, end)
+		for _, t := range titles {
+			add(Person{Name: name, Title: t})
+		}
+		// One title before a list of names: 副主任赵素萍、李文慧、马懿
+		rest = rest[len(name):]
+		for k := 0; k < 20 && len(titles) > 0; k++ {
+			if !strings.HasPrefix(rest, "、") {
+				break
 			}
-			rest := strings.TrimLeft(text[end:], " 　")
-			name := nameAt(rest)
-			if name == "" {
-				continue
+			n := nameAt(rest[len("、"):])
+			if n == "" {
+				break
 			}
-			titles := titlesBefore(text, end)
 			for _, t := range titles {
-				add(Person{Name: name, Title: t})
+				add(Person{Name: n, Title: t})
 			}
-			// One title before a list of names: 副主任赵素萍、李文慧、马懿
-			rest = rest[len(name):]
-			for k := 0; k < 20 && len(titles) > 0; k++ {
-				if !strings.HasPrefix(rest, "、") {
-					break
-				}
-				n := nameAt(rest[len("、"):])
-				if n == "" {
-					break
-				}
-				for _, t := range titles {
-					add(Person{Name: n, Title: t})
-				}
-				rest = rest[len("、")+len(n):]
-			}
+			rest = rest[len("、")+len(n):]
 		}
 	}
-	// NAME总书记, NAME总理
-	for _, t := range []string{"总书记", "总理", "委员长"} {
+	// NAME总书记, NAME总理, NAME主席
+	for _, t := range []string{"总书记", "总理", "委员长", "主席"} {
 		for i := 0; ; {
 			j := strings.Index(text[i:], t)
 			if j < 0 {
@@ -711,7 +879,7 @@ func zhPeople(text string) []Person {
 			if r, _ := utf8.DecodeRuneInString(text[i:]); t != "总书记" && strings.ContainsRune("府衙办", r) {
 				continue // 总理府
 			}
-			if n := nameEnding3(text[:at]); n != "" && !zhNotNames[n] {
+			if n := nameEnding3(text[:at]); n != "" && !zhNotNames[n] && (t == "总书记" || zhBeforeName(text[:at-len(n)])) {
 				add(Person{Name: n, Title: t})
 			}
 		}
@@ -719,20 +887,24 @@ func zhPeople(text string) []Person {
 	return out
 }
 
-// zhNotNames are words that start with a surname character and often
-// follow a title (总书记关于…).
-var zhNotNames = map[string]bool{"关于": true, "关于党": true, "高度": true, "全面": true, "明确": true, "严格": true, "亲自": true, "曾经": true, "向全": true, "和全": true, "在全": true, "于今": true, "亲切": true, "高兴": true, "应邀": true, "应约": true, "任期": true}
-
-// longerSuffixAt: suf at text[at:] is the tail of a longer title word
-// (书记 in 总书记/副书记) that is handled on its own.
-func longerSuffixAt(text string, at int, suf string) bool {
-	for _, t := range zhTitleSuffixes {
-		if len(t) > len(suf) && strings.HasSuffix(t, suf) && at >= len(t)-len(suf) && text[at-(len(t)-len(suf)):at+len(suf)] == t {
+// zhBeforeName tells whether s may end right before a name that a title
+// follows (…学习习近平主席…, 同李克强总理): a boundary or a verb.
+func zhBeforeName(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	if s == "" || !unicode.Is(unicode.Han, r) {
+		return true
+	}
+	for _, w := range []string{"学习", "贯彻", "落实", "按照", "根据", "转达", "感谢", "会见", "会晤", "同", "向", "和", "与", "对", "是", "的", "在", "请", "代表", "及", "由", "致", "给", "并", "等", "应", "邀请"} {
+		if strings.HasSuffix(s, w) {
 			return true
 		}
 	}
 	return false
 }
+
+// zhNotNames are words that start with a surname character and often
+// follow a title (总书记关于…).
+var zhNotNames = map[string]bool{"关于": true, "关于党": true, "高度": true, "全面": true, "明确": true, "严格": true, "亲自": true, "曾经": true, "向全": true, "和全": true, "在全": true, "于今": true, "亲切": true, "高兴": true, "应邀": true, "应约": true, "任期": true}
 
 // nameEnding3 reads a name of three characters (else two) that ends s,
 // for the title that follows a name (习近平总书记).
@@ -746,7 +918,7 @@ func nameEnding3(s string) string {
 			continue
 		}
 		c := rs[len(rs)-l:]
-		if allHan(c) && isSurnameStart(c) && !strings.ContainsRune("委省市中央国党部院会副", c[len(c)-1]) && !titleEndsAt(c) {
+		if allHan(c) && isSurnameStart(c) && !strings.ContainsRune("委省市中央国党部院会副联", c[len(c)-1]) && !titleEndsAt(c) {
 			return string(c)
 		}
 	}
@@ -784,34 +956,44 @@ func tailRunes(s string, n int) string {
 	return s[i:]
 }
 
+// zhTitleStopByLast indexes zhTitleStop by last character.
+var zhTitleStopByLast = func() map[rune][]string {
+	m := map[rune][]string{}
+	for _, w := range zhTitleStop {
+		r, _ := utf8.DecodeLastRuneInString(w)
+		m[r] = append(m[r], w)
+	}
+	return m
+}()
+
 // titleEnding reads the title that ends s: back over Han characters to a
 // boundary or a stop word, at most 24 characters.
 func titleEnding(s string) string {
-	rs := []rune(tailRunes(s, 30))
-	st := len(rs)
+	s = tailRunes(s, 30)
+	st, n := len(s), 0
 	for st > 0 {
-		r := rs[st-1]
+		r, w := utf8.DecodeLastRuneInString(s[:st])
 		if !unicode.Is(unicode.Han, r) && !unicode.IsDigit(r) {
 			break
 		}
 		stop := false
-		for _, w := range zhTitleStop {
-			wr := []rune(w)
-			if st-len(wr) >= 0 && string(rs[st-len(wr):st]) == w {
-				// 共和国, 文化和旅游部: a joining word inside a ministry's name.
-				in := string(rs[st:])
-				stop = !(w == "和" && strings.HasPrefix(in, "国") || (w == "和" || w == "与") && strings.Contains(in, "部") ||
-					w == "的" && st >= 2 && rs[st-2] == '党')
+		for _, sw := range zhTitleStopByLast[r] {
+			if strings.HasSuffix(s[:st], sw) {
+				// 共和国, 文化和旅游部, 党的建设: a joining word inside a name.
+				in := s[st:]
+				stop = !(sw == "和" && strings.HasPrefix(in, "国") || (sw == "和" || sw == "与") && strings.Contains(in, "部") ||
+					sw == "的" && strings.HasSuffix(s[:st-w], "党"))
 				break
 			}
 		}
 		if stop {
 			break
 		}
-		st--
+		st -= w
+		n++
 	}
-	t := string(rs[st:])
-	if n := len(rs) - st; n < 2 || n > 24 || !titleEndsAt(rs[st:]) {
+	t := s[st:]
+	if n < 2 || n > 24 || !titleEndsAt([]rune(t)) {
 		return ""
 	}
 	return t
