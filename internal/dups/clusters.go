@@ -13,8 +13,9 @@ import (
 
 // Clusters. Two live documents are joined when their contents are equal
 // (equal content hashes and signatures), or when they collide in one of
-// the Bands LSH bands (Rows consecutive bins equal) and their signatures
-// estimate a Jaccard coefficient of at least Threshold. The clusters are
+// the Bands LSH bands (Rows consecutive bins equal), their signatures
+// estimate a Jaccard coefficient of at least Threshold, and their dates
+// are at most MaxDays apart (or both undated). The clusters are
 // the connected components of these joins — so two members may be less
 // alike than the threshold, through a third — and depend only on the
 // documents, not on their order, segments or the number of cores. A
@@ -94,6 +95,7 @@ func Compute(ctx context.Context, snap *store.Snapshot) (*Clusters, error) {
 	}
 	type ent struct{ seg, doc int32 }
 	var ents []ent
+	var dates []int32
 	var sigs [][K]uint8
 	var exact []uint64
 	for si, g := range snap.Segments {
@@ -123,6 +125,7 @@ func Compute(ctx context.Context, snap *store.Snapshot) (*Clusters, error) {
 				return false
 			}
 			ents = append(ents, ent{int32(si), int32(d)})
+			dates = append(dates, g.Dates[d])
 			sigs = append(sigs, s.Min)
 			exact = append(exact, s.Exact)
 			return true
@@ -197,7 +200,7 @@ func Compute(ctx context.Context, snap *store.Snapshot) (*Clusters, error) {
 			chain[k] = table[slot] - 1
 			for x := chain[k]; x >= 0; x = chain[x] {
 				j := distinct[x]
-				if uf.find(i) != uf.find(j) && agree(&sigs[i], &sigs[j]) >= minAgree {
+				if near(dates[i], dates[j]) && uf.find(i) != uf.find(j) && agree(&sigs[i], &sigs[j]) >= minAgree {
 					uf.union(i, j)
 				}
 			}
@@ -231,6 +234,15 @@ func Compute(ctx context.Context, snap *store.Snapshot) (*Clusters, error) {
 		}
 	}
 	return c, nil
+}
+
+// near reports whether two days are at most MaxDays apart, or both
+// undated.
+func near(a, b int32) bool {
+	if a == index.NoDate || b == index.NoDate {
+		return a == b
+	}
+	return a-b <= MaxDays && b-a <= MaxDays
 }
 
 func memberLess(a, b Member) bool {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tifa-project/tifa/internal/corpus"
 	"github.com/tifa-project/tifa/internal/index"
@@ -173,7 +174,8 @@ const (
 // TestClusters_BruteForce checks the clusters of real corpus subsets (with
 // edited copies) against the all-pairs Jaccard coefficients of their
 // shingle sets: documents of equal content always together, pairs of
-// J ≥ 0.9 together, and every cluster held together by pairs of J ≥ 0.6;
+// J ≥ 0.9 at most MaxDays apart together, and every cluster held together
+// by such pairs of J ≥ 0.6 or of equal content;
 // each cluster's earliest document stands for it; and a collapsed trend
 // equals a brute-force count over the representatives.
 func TestClusters_BruteForce(t *testing.T) {
@@ -269,6 +271,7 @@ func checkClusters(t *testing.T, docs []corpus.Document, snap *store.Snapshot, c
 			}
 			together := clusterOf[i] >= 0 && clusterOf[i] == clusterOf[j]
 			if content[i] == content[j] {
+				parent[find(i)] = find(j)
 				exactPairs++
 				if !together {
 					t.Errorf("%s and %s have the same content but are apart", docs[i].ID, docs[j].ID)
@@ -285,10 +288,11 @@ func checkClusters(t *testing.T, docs []corpus.Document, snap *store.Snapshot, c
 				sj, _ := Signature(docs[j].Title, docs[j].Text)
 				maxErr = max(maxErr, abs(Estimate(&si.Min, &sj.Min)-J))
 			}
-			if J >= mayJoin {
+			nearby := closeDates(docs[i].Date, docs[j].Date)
+			if J >= mayJoin && nearby {
 				parent[find(i)] = find(j)
 			}
-			if J >= mustJoin {
+			if J >= mustJoin && nearby {
 				strong++
 				if !together {
 					strongApart++
@@ -304,7 +308,7 @@ func checkClusters(t *testing.T, docs []corpus.Document, snap *store.Snapshot, c
 	for i := range docs {
 		if k := clusterOf[i]; k >= 0 {
 			if r, ok := comp[k]; ok && r != find(i) {
-				t.Errorf("cluster %d (%s) is not held together by pairs of Jaccard ≥ %.1f", k, docs[i].ID, mayJoin)
+				t.Errorf("cluster %d (%s) is not held together by pairs of Jaccard ≥ %.1f within %d days", k, docs[i].ID, mayJoin, MaxDays)
 			}
 			comp[k] = find(i)
 		}
@@ -355,6 +359,18 @@ func checkClusters(t *testing.T, docs []corpus.Document, snap *store.Snapshot, c
 	}
 	t.Logf("%d documents, %d pairs computed, %d of equal content, %d of J ≥ %.1f (%d apart); %d clusters, %d duplicates; estimates within %.3f",
 		n, computed, exactPairs, strong, mustJoin, strongApart, len(c.List), c.Duplicates, maxErr)
+}
+
+// closeDates reports whether two dates are at most MaxDays apart, or
+// both empty.
+func closeDates(a, b string) bool {
+	if a == "" || b == "" {
+		return a == b
+	}
+	ta, _ := time.Parse(time.DateOnly, a)
+	tb, _ := time.Parse(time.DateOnly, b)
+	d := ta.Sub(tb).Hours() / 24
+	return d <= MaxDays && d >= -MaxDays
 }
 
 func abs(x float64) float64 {

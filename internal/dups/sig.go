@@ -56,6 +56,10 @@ const (
 	// Threshold is the least estimated Jaccard coefficient that joins two
 	// documents.
 	Threshold = 0.8
+	// MaxDays is the most days between two near-duplicates (not between
+	// documents of equal content): a story reprinted, not next year's
+	// notice written from the same template.
+	MaxDays = 30
 
 	binBits = 7 // log2 K
 	recLen  = 8 + K
