@@ -125,8 +125,6 @@ type Client struct {
 	hc  *http.Client
 
 	version string          // the server's version(), read by Dial
-	major   int             // its first two numbers, e.g. 18 and 16
-	minor   int             //
 	funcs   map[string]bool // functions of system.functions that tifa can use
 }
 
@@ -145,7 +143,6 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	fmt.Sscanf(c.version, "%d.%d", &c.major, &c.minor)
 	r, err = c.query(ctx, c.cfg.Hosts[0], "SELECT name FROM system.functions WHERE name IN ('countSubstrings', 'replaceAll', 'position', 'cityHash64', 'hasToken')")
 	if err != nil {
 		return nil, err
@@ -171,17 +168,17 @@ func (c *Client) Version() string { return c.version }
 // Has reports whether the server has the function name.
 func (c *Client) Has(name string) bool { return c.funcs[name] }
 
-// atLeast reports whether the server's version is at least major.minor.
-func (c *Client) atLeast(major, minor int) bool {
-	return c.major > major || c.major == major && c.minor >= minor
-}
-
 // post sends one request to host: sql in the body, or, with body set, sql
 // in the URL and body as the data.
 func (c *Client) post(ctx context.Context, host, sql string, body io.Reader, settings url.Values) (io.ReadCloser, error) {
 	v := url.Values{}
 	for k, s := range settings {
 		v[k] = s
+	}
+	if dl, ok := ctx.Deadline(); ok && body == nil {
+		// The server stops too when the caller's time is up (--timeout,
+		// the API's query timeout), not only the client.
+		v.Set("max_execution_time", strconv.Itoa(max(1, int(time.Until(dl).Seconds()+0.5))))
 	}
 	if body == nil {
 		body = strings.NewReader(sql)

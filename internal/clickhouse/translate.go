@@ -210,9 +210,12 @@ func needle(p *query.Phrase) string {
 // tokens.) The test of the engine compares this with the embedded index
 // on such cases.
 //
-// countSubstrings (ClickHouse 20.x and later) counts non-overlapping
-// occurrences; older servers (Debian's 18.16) get the same number from
-// replaceAll, which replaces leftmost non-overlapping occurrences.
+// countSubstrings (ClickHouse 21.1 and later, when system.functions lists
+// it) counts leftmost non-overlapping occurrences: its implementation
+// resumes the search after each match ("countSubstrings('aaaa', 'aa') ==
+// 2"). Older servers (Debian's 18.16) get the same number from
+// replaceAll, which replaces leftmost non-overlapping occurrences; the
+// test runs the latter, the only one 18.16 has.
 func (c *Client) hitsExpr(col, needle string) string {
 	if c.Has("countSubstrings") {
 		return "countSubstrings(" + col + ", " + quote(needle) + ")"
