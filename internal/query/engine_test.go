@@ -261,3 +261,31 @@ func TestSearch_TotalCountsBeyondThePage(t *testing.T) {
 		t.Errorf("page 2 of newest: %+v", res.Hits)
 	}
 }
+
+// KWIC stops reading once its page is full: every limit must give the
+// first lines of the whole answer, over one segment and over several.
+func TestKWIC_LimitIsPrefix(t *testing.T) {
+	for _, segBytes := range []int64{1 << 20, 200} {
+		l := openTestIndex(t, testDocs, segBytes)
+		for _, q := range []string{"动态清零", "common prosperity", "动态清零 OR common", "prosper* NEAR/3 common", "/dual.carbon/", "好好"} {
+			all, err := l.KWIC(context.Background(), KWICRequest{Query: q, Width: 6, Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k := 1; k <= len(all.Lines)+1; k++ {
+				res, err := l.KWIC(context.Background(), KWICRequest{Query: q, Width: 6, Limit: k})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Total != all.Total || len(res.Lines) != min(k, len(all.Lines)) {
+					t.Fatalf("%q limit %d: total %d lines %d, want %d and %d", q, k, res.Total, len(res.Lines), all.Total, min(k, len(all.Lines)))
+				}
+				for i, ln := range res.Lines {
+					if ln != all.Lines[i] {
+						t.Fatalf("%q limit %d: line %d = %+v, want %+v", q, k, i, ln, all.Lines[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -69,6 +69,11 @@ func FuzzMatcher(f *testing.F) {
 		m := NewMatcher(n)
 		for _, isTitle := range []bool{false, true} {
 			spans := m.Spans(text, isTitle)
+			for n := 1; n <= len(spans)+1; n++ {
+				if got, want := m.SpansN(text, isTitle, n), spans[:min(n, len(spans))]; !equalSpans(got, want) {
+					t.Fatalf("SpansN(%q, %q, %d) = %v, want %v", q, text, n, got, want)
+				}
+			}
 			prev := 0
 			for i, s := range spans {
 				if s.Start < prev || s.End <= s.Start || s.End > len(text) {
@@ -98,4 +103,16 @@ func FuzzMatcher(f *testing.F) {
 			t.Fatalf("Spans(%q, %q): %d spans, reference counts %d hits", q, text, got, want)
 		}
 	})
+}
+
+func equalSpans(a, b []Span) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -153,77 +153,121 @@ func (l *Local) id(m match) string { return l.Snap.Segments[m.seg].ID(int(m.doc)
 // ordered returns the first k matches (all when k < 0) in date order:
 // oldest first, or newest first; undated documents last either way. Ties
 // on a day go by id (descending when newest first, so that newest is the
-// exact reverse of oldest among dated documents). ms holds each
-// segment's matches in document order, which is (date, id) order, so this
-// merges the segments' runs instead of sorting.
+// exact reverse of oldest among dated documents).
 func (l *Local) ordered(ms []match, newest bool, k int) []match {
 	if k < 0 || k > len(ms) {
 		k = len(ms)
 	}
-	// Split ms into per-segment runs; in each, dated then undated.
-	type run struct {
-		dated, undated []match
+	out := make([]match, 0, k)
+	it := l.order(ms, newest)
+	for len(out) < k {
+		m, ok := it.next()
+		if !ok {
+			break
+		}
+		out = append(out, m)
 	}
-	var runs []run
+	return out
+}
+
+// orderIter yields matches in the order of ordered, one at a time. ms
+// holds each segment's matches in document order, which is (date, id)
+// order, so it merges the segments' runs instead of sorting.
+type orderIter struct {
+	l       *Local
+	newest  bool
+	undated bool // the dated matches are done
+	runs    []orderRun
+	pos     []int
+}
+
+type orderRun struct{ dated, undated []match }
+
+func (l *Local) order(ms []match, newest bool) *orderIter {
+	it := &orderIter{l: l, newest: newest}
+	// Split ms into per-segment runs; in each, dated then undated.
 	for i := 0; i < len(ms); {
 		j := i
 		for j < len(ms) && ms[j].seg == ms[i].seg {
 			j++
 		}
 		u := sort.Search(j-i, func(x int) bool { return ms[i+x].day == index.NoDate }) + i
-		runs = append(runs, run{dated: ms[i:u], undated: ms[u:j]})
+		it.runs = append(it.runs, orderRun{dated: ms[i:u], undated: ms[u:j]})
 		i = j
 	}
-	less := func(a, b match) bool { // dated order, oldest first
-		if a.day != b.day {
-			return a.day < b.day
-		}
-		ga, gb := l.Snap.Segments[a.seg], l.Snap.Segments[b.seg]
-		return bytes.Compare(ga.IDBytes(int(a.doc)), gb.IDBytes(int(b.doc))) < 0
+	it.pos = make([]int, len(it.runs))
+	return it
+}
+
+// less orders dated matches, oldest first; and undated ones by id.
+func (it *orderIter) less(a, b match) bool {
+	if a.day != b.day {
+		return a.day < b.day
 	}
-	out := make([]match, 0, k)
-	// Dated documents: heads of the runs, from the front (oldest) or the back.
-	pos := make([]int, len(runs))
-	for len(out) < k {
+	ga, gb := it.l.Snap.Segments[a.seg], it.l.Snap.Segments[b.seg]
+	return bytes.Compare(ga.IDBytes(int(a.doc)), gb.IDBytes(int(b.doc))) < 0
+}
+
+func (it *orderIter) next() (match, bool) {
+	if len(it.runs) == 1 { // one segment: its runs are in order already
+		r := &it.runs[0]
+		p := &it.pos[0]
+		if !it.undated {
+			if *p < len(r.dated) {
+				m := r.dated[*p]
+				if it.newest {
+					m = r.dated[len(r.dated)-1-*p]
+				}
+				*p++
+				return m, true
+			}
+			it.undated, *p = true, 0
+		}
+		if *p < len(r.undated) {
+			*p++
+			return r.undated[*p-1], true
+		}
+		return match{}, false
+	}
+	if !it.undated {
+		// Dated documents: heads of the runs, from the front (oldest) or
+		// the back.
 		best := -1
 		var bm match
-		for ri := range runs {
-			d := runs[ri].dated
-			if pos[ri] >= len(d) {
+		for ri := range it.runs {
+			d := it.runs[ri].dated
+			if it.pos[ri] >= len(d) {
 				continue
 			}
-			m := d[pos[ri]]
-			if newest {
-				m = d[len(d)-1-pos[ri]]
+			m := d[it.pos[ri]]
+			if it.newest {
+				m = d[len(d)-1-it.pos[ri]]
 			}
-			if best < 0 || (newest && less(bm, m)) || (!newest && less(m, bm)) {
+			if best < 0 || (it.newest && it.less(bm, m)) || (!it.newest && it.less(m, bm)) {
 				best, bm = ri, m
 			}
 		}
-		if best < 0 {
-			break
+		if best >= 0 {
+			it.pos[best]++
+			return bm, true
 		}
-		pos[best]++
-		out = append(out, bm)
+		it.undated = true
+		clear(it.pos)
 	}
 	// Undated documents, by id.
-	clear(pos)
-	for len(out) < k {
-		best := -1
-		var bm match
-		for ri := range runs {
-			u := runs[ri].undated
-			if pos[ri] < len(u) && (best < 0 || less(u[pos[ri]], bm)) {
-				best, bm = ri, u[pos[ri]]
-			}
+	best := -1
+	var bm match
+	for ri := range it.runs {
+		u := it.runs[ri].undated
+		if it.pos[ri] < len(u) && (best < 0 || it.less(u[it.pos[ri]], bm)) {
+			best, bm = ri, u[it.pos[ri]]
 		}
-		if best < 0 {
-			break
-		}
-		pos[best]++
-		out = append(out, bm)
 	}
-	return out
+	if best < 0 {
+		return match{}, false
+	}
+	it.pos[best]++
+	return bm, true
 }
 
 // bm25 scores each match by Okapi BM25 (k1 1.2, b 0.75), taking the
@@ -263,7 +307,7 @@ const (
 // with the hit between « and »; the start of the text when nothing
 // matches there (a title-only hit).
 func snippet(mt *Matcher, text string) string {
-	sp := mt.Spans(text, false)
+	sp := mt.SpansN(text, false, 1)
 	if len(sp) == 0 {
 		return flat(truncRunes(text, 160))
 	}
@@ -536,12 +580,13 @@ func (l *Local) KWIC(ctx context.Context, r KWICRequest) (*KWICResult, error) {
 	for _, m := range ms {
 		res.Total += int(m.hits)
 	}
-	ms = l.ordered(ms, false, -1)
+	it := l.order(ms, false) // lazily: only as far as the page goes
 	mt := NewMatcher(n)
 	var raw []byte
 	lastSeg, lastBlock := -1, -1
-	for _, m := range ms {
-		if len(res.Lines) >= r.Limit {
+	for len(res.Lines) < r.Limit {
+		m, ok := it.next()
+		if !ok {
 			break
 		}
 		if err := ctx.Err(); err != nil {
@@ -560,10 +605,10 @@ func (l *Local) KWIC(ctx context.Context, r KWICRequest) (*KWICResult, error) {
 			return nil, err
 		}
 		for fi, field := range []string{d.Title, d.Text} {
-			for _, s := range mt.Spans(field, fi == 0) {
-				if len(res.Lines) >= r.Limit {
-					break
-				}
+			if len(res.Lines) >= r.Limit {
+				break
+			}
+			for _, s := range mt.SpansN(field, fi == 0, r.Limit-len(res.Lines)) {
 				res.Lines = append(res.Lines, KWICLine{ID: d.ID, Date: d.Date, Source: d.Source,
 					Left:  flat(lastRunes(field[:s.Start], r.Width)),
 					Match: flat(field[s.Start:s.End]),
