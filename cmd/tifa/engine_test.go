@@ -77,8 +77,20 @@ func TestCLI_Engine(t *testing.T) {
 			t.Errorf("GET %s: embedded %d %s\nclickhouse %d %s", path, ws, clipText(string(wb)), gs, clipText(string(gb)))
 		}
 	}
+	if st, _, b := servertest.Get(t, remote.URL+"/api/lifecycle?q=x"); st != 501 || !strings.Contains(string(b), "embedded index") {
+		t.Errorf("GET /api/lifecycle on the engine: %d %s, want 501 saying the analyses need the embedded index", st, b)
+	}
 	if st, _, b := servertest.Get(t, remote.URL+"/"); st != 200 || !strings.Contains(string(b), "<html") {
 		t.Errorf("GET / on the engine: %d %s", st, clipText(string(b)))
+	}
+
+	// --strict: a bad record after good ones stores nothing of the run.
+	strict := strings.Replace(eng, "/cli?", "/cli_strict?", 1)
+	run(t, exitRejected, "ingest", "-q", "--strict", "--engine", strict, filepath.Join(examples, "corpus"), filepath.Join(examples, "bad.jsonl"))
+	var st struct{ Docs int }
+	decodeJSON(t, run(t, 0, "stats", "--json", "--engine", strict).stdout, &st)
+	if st.Docs != 0 {
+		t.Errorf("ingest --strict --engine stopped at a bad record but stored %d documents", st.Docs)
 	}
 
 	// Errors users meet.
