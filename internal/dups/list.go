@@ -40,6 +40,7 @@ type Params struct {
 	Bands     int     `json:"bands"`
 	Rows      int     `json:"rows"`
 	Threshold float64 `json:"threshold"`
+	MaxDays   int     `json:"max_days"`
 }
 
 // ListCluster is one cluster: the id and title of its earliest document,
@@ -111,7 +112,7 @@ func (c *Clusters) Select(r ListRequest) (*ListResult, error) {
 	}
 	res := &ListResult{Docs: c.Docs, Signed: c.Signed, Clusters: len(c.List), Duplicates: c.Duplicates,
 		Exact: c.Exact, CollapsedDocs: c.Docs - c.Duplicates, Items: []ListCluster{},
-		Params: Params{Shingle: Shingle, K: K, Bands: Bands, Rows: Rows, Threshold: Threshold}}
+		Params: Params{Shingle: Shingle, K: K, Bands: Bands, Rows: Rows, Threshold: Threshold, MaxDays: MaxDays}}
 	var list []*Cluster
 	for i := range c.List {
 		k := &c.List[i]
