@@ -223,35 +223,34 @@ func (c *Client) hitsExpr(col, needle string) string {
 	return "intDiv(length(" + col + ") - length(replaceAll(" + col + ", " + quote(needle) + ", '')), " + strconv.Itoa(len(needle)) + ")"
 }
 
-// node adds the columns _hN and _mN of n and returns N.
+// node adds the columns _hN and _mN of n, after those of its kids, and
+// returns N.
 func (t *translator) node(n query.Node) int {
 	var h, m string
+	self := func() int { return len(t.p.cols) / 2 } // N, once the kids are in
 	switch n := n.(type) {
 	case *query.Phrase:
-		if len(n.Slots) == 0 {
-			h = "toUInt64(0)"
-		} else {
+		h = "toUInt64(0)"
+		if len(n.Slots) > 0 {
 			nd := needle(n)
 			h = t.c.hitsExpr("title_toks", nd)
 			if !n.TitleOnly {
-				h = "(" + h + " + " + t.c.hitsExpr("text_toks", nd) + ")"
+				h += " + " + t.c.hitsExpr("text_toks", nd)
 			}
+			h = "toUInt64(" + h + ")"
 		}
-		h = "toUInt64(" + h + ")"
-		m = "%h > 0"
+		m = fmt.Sprintf("_h%d > 0", self())
 	case *query.Field:
 		h, m = "toUInt64(0)", t.fieldExpr(n)
 	case *query.Not:
 		k := t.node(n.Kid)
 		h, m = "toUInt64(0)", fmt.Sprintf("NOT _m%d", k)
 	case *query.And, *query.Or:
-		var kids []query.Node
-		op := " AND "
+		kids, op := []query.Node(nil), " AND "
 		if a, ok := n.(*query.And); ok {
 			kids = a.Kids
 		} else {
-			kids = n.(*query.Or).Kids
-			op = " OR "
+			kids, op = n.(*query.Or).Kids, " OR "
 		}
 		var ms, hs []string
 		for _, k := range kids {
@@ -262,17 +261,12 @@ func (t *translator) node(n query.Node) int {
 			hs = append(hs, fmt.Sprintf("if(_m%d, _h%d, toUInt64(0))", i, i))
 		}
 		m = "(" + strings.Join(ms, op) + ")"
-		h = "%m_if(" + strings.Join(hs, " + ") + ")"
+		h = fmt.Sprintf("if(_m%d, ", self()) + strings.Join(hs, " + ") + ", toUInt64(0))"
 	default:
 		panic(fmt.Sprintf("clickhouse: node %T is not exact", n))
 	}
-	id := len(t.p.cols) / 2
-	hn, mn := fmt.Sprintf("_h%d", id), fmt.Sprintf("_m%d", id)
-	if rest, ok := strings.CutPrefix(h, "%m_if"); ok {
-		h = "if(" + mn + ", " + rest + ", toUInt64(0))"
-	}
-	m = strings.ReplaceAll(m, "%h", hn)
-	t.p.cols = append(t.p.cols, h+" AS "+hn, "toUInt8("+m+") AS "+mn)
+	id := self()
+	t.p.cols = append(t.p.cols, h+" AS _h"+strconv.Itoa(id), "toUInt8("+m+") AS _m"+strconv.Itoa(id))
 	return id
 }
 

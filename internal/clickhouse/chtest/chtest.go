@@ -146,7 +146,10 @@ func Start(t testing.TB, n int) []*Server {
 			t.Fatal(err)
 		}
 		cmd.Stdout, cmd.Stderr = logf, logf
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		// Its own process group, so that the cleanup reaches anything it
+		// starts; and killed with the test binary should that die before
+		// the cleanup runs (a -timeout panic).
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 		if err := cmd.Start(); err != nil {
 			t.Fatalf("start %s: %v", bin, err)
 		}
