@@ -139,7 +139,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.version = r.String()
+	c.version = r.Str()
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -149,7 +149,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	c.funcs = map[string]bool{}
 	for r.More() {
-		c.funcs[r.String()] = true
+		c.funcs[r.Str()] = true
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -318,7 +318,7 @@ func (r *rows) uvarint() uint64 {
 	return n
 }
 
-func (r *rows) String() string {
+func (r *rows) Str() string {
 	n := r.uvarint()
 	if r.err != nil {
 		return ""
@@ -334,14 +334,14 @@ func (r *rows) String() string {
 	return string(b)
 }
 
-func (r *rows) Strings() []string {
+func (r *rows) Strs() []string {
 	n := r.uvarint()
 	if r.err != nil || n > 1<<24 {
 		return nil
 	}
 	out := make([]string, n)
 	for i := range out {
-		out[i] = r.String()
+		out[i] = r.Str()
 	}
 	return out
 }

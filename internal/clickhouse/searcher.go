@@ -70,9 +70,9 @@ type match struct {
 const docCols = "id, day, date, source, lang, url, meta_keys, meta_values, title, text, toUInt64(title_n + text_n), version"
 
 func readDoc(r *rows) *doc {
-	d := &doc{id: r.String(), day: r.Int32(), date: r.String(), source: r.String(), lang: r.String(), url: r.String()}
-	keys, vals := r.Strings(), r.Strings()
-	d.title, d.text = r.String(), r.String()
+	d := &doc{id: r.Str(), day: r.Int32(), date: r.Str(), source: r.Str(), lang: r.Str(), url: r.Str()}
+	keys, vals := r.Strs(), r.Strs()
+	d.title, d.text = r.Str(), r.Str()
 	d.toks = int64(r.UInt64())
 	r.UInt64()
 	d.meta = map[string]string{}
@@ -103,7 +103,7 @@ func (s *Searcher) matches(ctx context.Context, n query.Node, f query.Filter) ([
 			return nil, err
 		}
 		for r.More() {
-			out = append(out, match{id: r.String(), day: r.Int32(), hits: r.UInt64(), toks: r.Int64()})
+			out = append(out, match{id: r.Str(), day: r.Int32(), hits: r.UInt64(), toks: r.Int64()})
 		}
 		return out, r.err
 	}
@@ -487,7 +487,7 @@ func (s *Searcher) Stats(ctx context.Context, f query.Filter) (*query.Stats, err
 			return nil, err
 		}
 		for r.More() {
-			k := r.String()
+			k := r.Str()
 			g.m[k] = int(r.UInt64())
 		}
 		if r.err != nil {

@@ -151,7 +151,7 @@ func (t *translator) distinct(name string) ([]string, error) {
 	}
 	var out []string
 	for r.More() {
-		out = append(out, r.String())
+		out = append(out, r.Str())
 	}
 	t.values[name] = out
 	return out, r.err
