@@ -1,7 +1,6 @@
 package clickhouse
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/tifa-project/tifa/internal/query"
@@ -41,9 +40,9 @@ func (e *docEval) eval(n query.Node) (bool, uint64) {
 		}
 		return h > 0, h
 	case *query.Near:
-		h := nearField(starts(n.A, e.title), len(n.A.Slots), starts(n.B, e.title), len(n.B.Slots), n.N)
+		h := uint64(query.NearHits(starts(n.A, e.title), len(n.A.Slots), starts(n.B, e.title), len(n.B.Slots), n.N))
 		if !n.A.TitleOnly && !n.B.TitleOnly {
-			h += nearField(starts(n.A, e.text), len(n.A.Slots), starts(n.B, e.text), len(n.B.Slots), n.N)
+			h += uint64(query.NearHits(starts(n.A, e.text), len(n.A.Slots), starts(n.B, e.text), len(n.B.Slots), n.N))
 		}
 		return h > 0, h
 	case *query.Regex:
@@ -92,51 +91,10 @@ func (e *docEval) eval(n query.Node) (bool, uint64) {
 }
 
 // starts returns the token indexes where p's non-overlapping occurrences
-// start in toks, leftmost first.
+// start in toks, leftmost first (the embedded index's rule).
 func starts(p *query.Phrase, toks []string) []int {
-	var out []int
-	k := len(p.Slots)
-	if k == 0 {
+	if len(p.Slots) == 0 {
 		return nil
 	}
-	for i := 0; i+k <= len(toks); {
-		if slotsMatch(p.Slots, toks[i:i+k]) {
-			out = append(out, i)
-			i += k
-		} else {
-			i++
-		}
-	}
-	return out
-}
-
-func slotsMatch(slots []query.Slot, toks []string) bool {
-	for j, s := range slots {
-		if s.Prefix {
-			if !strings.HasPrefix(toks[j], s.Tok) {
-				return false
-			}
-		} else if toks[j] != s.Tok {
-			return false
-		}
-	}
-	return true
-}
-
-// nearField counts the occurrences a (length ka) with an occurrence b
-// (length kb) within n tokens: the later starts at most n tokens after the
-// earlier ends, or they overlap.
-func nearField(as []int, ka int, bs []int, kb int, n int) uint64 {
-	sort.Ints(bs)
-	var hits uint64
-	j := 0
-	for _, a := range as {
-		for j < len(bs) && bs[j]+kb+n-1 < a {
-			j++
-		}
-		if j < len(bs) && bs[j] <= a+ka+n-1 {
-			hits++
-		}
-	}
-	return hits
+	return query.PhraseStarts(p, toks)
 }

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/tifa-project/tifa/internal/index"
 	"github.com/tifa-project/tifa/internal/query"
@@ -221,7 +220,7 @@ func (s *Searcher) Search(ctx context.Context, r query.SearchRequest) (*query.Se
 		h := query.SearchHit{ID: d.id, Date: d.date, Source: d.source, Title: d.title,
 			Score: math.Round(scores[i]*1000) / 1000, Hits: int(ms[i].hits)}
 		if !r.NoSnippets {
-			h.Snippet = snippet(mt, d.text)
+			h.Snippet = query.Snippet(mt, d.text)
 		}
 		res.Hits = append(res.Hits, h)
 	}
@@ -337,7 +336,7 @@ func (s *Searcher) Trend(ctx context.Context, r query.TrendRequest) (*query.Tren
 	var axis []int32
 	pos := map[int32]int{} // bucket start → index
 	if len(days) > 0 {
-		for b := bucketOf(days[0].day); b <= days[len(days)-1].day; b = nextBucket(r.By, b) {
+		for b := bucketOf(days[0].day); b <= days[len(days)-1].day; b = query.NextBucket(r.By, b) {
 			pos[b] = len(axis)
 			axis = append(axis, b)
 		}
@@ -380,24 +379,6 @@ func (s *Searcher) Trend(ctx context.Context, r query.TrendRequest) (*query.Tren
 		res.Series = append(res.Series, se)
 	}
 	return res, nil
-}
-
-// nextBucket returns the start of the bucket after the one starting at b.
-func nextBucket(by string, b int32) int32 {
-	t := time.Unix(int64(b)*86400, 0).UTC()
-	switch by {
-	case "day":
-		return b + 1
-	case "week":
-		return b + 7
-	case "month":
-		t = t.AddDate(0, 1, 0)
-	case "quarter":
-		t = t.AddDate(0, 3, 0)
-	default:
-		t = t.AddDate(1, 0, 0)
-	}
-	return int32(t.Unix() / 86400)
 }
 
 // KWIC implements query.Searcher: every hit's total, and the first Limit
@@ -444,10 +425,8 @@ func (s *Searcher) KWIC(ctx context.Context, r query.KWICRequest) (*query.KWICRe
 					if len(res.Lines) >= r.Limit {
 						break
 					}
-					res.Lines = append(res.Lines, query.KWICLine{ID: d.id, Date: d.date, Source: d.source,
-						Left:  flat(lastRunes(field[:sp.Start], r.Width)),
-						Match: flat(field[sp.Start:sp.End]),
-						Right: flat(truncRunes(field[sp.End:], r.Width))})
+					l, m, rt := query.Context(field, sp, r.Width)
+					res.Lines = append(res.Lines, query.KWICLine{ID: d.id, Date: d.date, Source: d.source, Left: l, Match: m, Right: rt})
 				}
 			}
 		}
