@@ -85,27 +85,14 @@ func readDoc(r *rows) *doc {
 
 // matches returns every document matching n that passes f.
 func (s *Searcher) matches(ctx context.Context, n query.Node, f query.Filter) ([]match, error) {
-	where, err := s.filterSQL(ctx, f)
+	p, where, err := s.prepare(ctx, n, f)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.translate(ctx, n)
-	if err != nil {
-		return nil, err
+	if p.exact {
+		return s.readMatches(ctx, "SELECT id, day, hits, toks FROM "+exactSub(p, s.from(), where))
 	}
 	var out []match
-	if p.exact {
-		sql := fmt.Sprintf("SELECT id, day, _h%d, toks FROM (SELECT id, version, day, toInt64(title_n + text_n) AS toks, %s FROM %s WHERE %s AND %s) WHERE _m%d",
-			p.root, strings.Join(p.cols, ", "), s.from(), where, p.pre, p.root)
-		r, err := s.read(ctx, sql)
-		if err != nil {
-			return nil, err
-		}
-		for r.More() {
-			out = append(out, match{id: r.Str(), day: r.Int32(), hits: r.UInt64(), toks: r.Int64()})
-		}
-		return out, r.err
-	}
 	r, err := s.read(ctx, "SELECT "+docCols+" FROM "+s.from()+" WHERE "+where+" AND "+p.pre)
 	if err != nil {
 		return nil, err
@@ -120,6 +107,58 @@ func (s *Searcher) matches(ctx context.Context, n query.Node, f query.Filter) ([
 		}
 	}
 	return out, r.err
+}
+
+// prepare translates n and f.
+func (s *Searcher) prepare(ctx context.Context, n query.Node, f query.Filter) (*plan, string, error) {
+	where, err := s.filterSQL(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := s.translate(ctx, n)
+	return p, where, err
+}
+
+// exactSub is the subquery of an exact plan: the matching documents with
+// columns id, day, date, hits and toks.
+func exactSub(p *plan, from, where string) string {
+	return fmt.Sprintf("(SELECT id, day, date, _h%d AS hits, toks FROM (SELECT id, version, day, date, toInt64(title_n + text_n) AS toks, %s FROM %s WHERE %s AND %s) WHERE _m%d)",
+		p.root, strings.Join(p.cols, ", "), from, where, p.pre, p.root)
+}
+
+func (s *Searcher) readMatches(ctx context.Context, sql string) ([]match, error) {
+	r, err := s.read(ctx, sql)
+	if err != nil {
+		return nil, err
+	}
+	var out []match
+	for r.More() {
+		out = append(out, match{id: r.Str(), day: r.Int32(), hits: r.UInt64(), toks: r.Int64()})
+	}
+	return out, r.err
+}
+
+// page returns the number of documents an exact plan matches and the
+// first k in date order (see ordered), sorted by the server: only the
+// page travels, however many documents match.
+func (s *Searcher) page(ctx context.Context, p *plan, where string, newest bool, k int) (int, []match, error) {
+	sub := exactSub(p, s.from(), where)
+	r, err := s.read(ctx, "SELECT count() FROM "+sub)
+	if err != nil {
+		return 0, nil, err
+	}
+	total := int(r.UInt64())
+	if r.err != nil || k <= 0 {
+		return total, nil, r.err
+	}
+	// Dated first, by (day, id), oldest or newest first; then the undated
+	// by id. The if() sorts the undated by id ascending either way.
+	order := "date = '' ASC, day ASC, id ASC"
+	if newest {
+		order = "date = '' ASC, day DESC, if(date = '', id, '') ASC, id DESC"
+	}
+	ms, err := s.readMatches(ctx, fmt.Sprintf("SELECT id, day, hits, toks FROM %s ORDER BY %s LIMIT %d", sub, order, k))
+	return total, ms, err
 }
 
 // docs reads the documents with these ids.
@@ -171,9 +210,22 @@ func (s *Searcher) Search(ctx context.Context, r query.SearchRequest) (*query.Se
 	if r.Limit <= 0 {
 		r.Limit = 20
 	}
-	ms, err := s.matches(ctx, n, r.Filter)
+	p, where, err := s.prepare(ctx, n, r.Filter)
 	if err != nil {
 		return nil, err
+	}
+	var ms []match
+	total := -1
+	if byDate := r.Sort == "" || r.Sort == "newest" || r.Sort == "oldest"; byDate && p.exact {
+		total, ms, err = s.page(ctx, p, where, r.Sort != "oldest", r.Offset+r.Limit)
+	} else {
+		ms, err = s.matches(ctx, n, r.Filter)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if total < 0 {
+		total = len(ms)
 	}
 	scores := make([]float64, len(ms))
 	switch r.Sort {
@@ -202,7 +254,7 @@ func (s *Searcher) Search(ctx context.Context, r query.SearchRequest) (*query.Se
 	default:
 		return nil, fmt.Errorf("unknown sort %q (want newest, oldest or relevance)", r.Sort)
 	}
-	res := &query.SearchResult{Total: len(ms), Hits: []query.SearchHit{}}
+	res := &query.SearchResult{Total: total, Hits: []query.SearchHit{}}
 	var ids []string
 	for i := r.Offset; i < len(ms) && i < r.Offset+r.Limit; i++ {
 		ids = append(ids, ms[i].id)
@@ -261,7 +313,7 @@ type dayCount struct {
 // matchDays returns the matching documents and their hits per day (dated
 // documents only), summed by the server for exact queries.
 func (s *Searcher) matchDays(ctx context.Context, n query.Node, f query.Filter) ([]dayCount, error) {
-	p, err := s.translate(ctx, n)
+	p, where, err := s.prepare(ctx, n, f)
 	if err != nil {
 		return nil, err
 	}
@@ -286,10 +338,6 @@ func (s *Searcher) matchDays(ctx context.Context, n query.Node, f query.Filter) 
 			out = append(out, *d)
 		}
 		return out, nil
-	}
-	where, err := s.filterSQL(ctx, f)
-	if err != nil {
-		return nil, err
 	}
 	sql := fmt.Sprintf("SELECT day, count(), sum(_h%d) FROM (SELECT day, version, %s FROM %s WHERE date != '' AND %s AND %s) WHERE _m%d GROUP BY day",
 		p.root, strings.Join(p.cols, ", "), s.from(), where, p.pre, p.root)
