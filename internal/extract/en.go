@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tifa-project/tifa/internal/corpus"
 )
@@ -252,6 +253,14 @@ var enAppositive = regexp.MustCompile(`([A-Z][a-z]+(?:-[a-z]+)?(?: [A-Z][a-z]+(?
 
 // enPeople finds persons with titles in English text.
 func enPeople(text string) []Person {
+	if len(text) > maxPeopleScan {
+		// Regular expressions cost time per byte: a bounded prefix.
+		cut := maxPeopleScan
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
 	var out []Person
 	seen := map[Person]bool{}
 	add := func(name, title string) {

@@ -70,6 +70,7 @@ const (
 	maxStudied        = 6
 	maxPeople         = 200
 	maxFormulations   = 100
+	maxPeopleScan     = 256 << 10 // English text read for people: the first 256 KiB
 )
 
 // Extract reads the records of d. It never fails: a document with nothing

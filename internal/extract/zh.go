@@ -386,11 +386,7 @@ func mayBeMeeting(title string, lead, paras []string) bool {
 
 // ceremonyAfter: 举行宪法宣誓仪式 — what is held is a ceremony.
 func ceremonyAfter(rest string) bool {
-	r := []rune(rest)
-	if len(r) > 12 {
-		r = r[:12]
-	}
-	s := string(r)
+	s := headRunes(rest, 12)
 	if i := strings.IndexAny(s, "，。；"); i >= 0 {
 		s = s[:i]
 	}
@@ -480,7 +476,7 @@ func sentenceAround(s string, i int) string {
 	return s[start:end]
 }
 
-var zhStudyVerbs = []string{"传达学习", "学习贯彻", "学习传达", "传达", "研究部署", "研究", "审议", "听取", "学习", "部署"}
+var zhStudyVerbs = []string{"分析研究", "传达学习", "学习贯彻", "学习传达", "传达", "研究部署", "研究", "审议", "听取", "学习", "部署"}
 
 // zhStudied lists the clauses of the convening sentence that say what was
 // conveyed, studied, heard or considered.
@@ -505,7 +501,7 @@ func zhStudied(sent string) []string {
 // in the convening sentence).
 func zhPresiders(s string, convening bool) []string {
 	var out []string
-	for i := 0; ; {
+	for i, k := 0, 0; k < 50; k++ {
 		j := strings.Index(s[i:], "主持")
 		if j < 0 {
 			break
@@ -520,7 +516,7 @@ func zhPresiders(s string, convening bool) []string {
 			continue
 		}
 		// 会议由…主持 / NAME主持
-		pre := s[:at]
+		pre := tailRunes(s[:at], 80)
 		if k := strings.LastIndex(pre, "由"); k >= 0 && at-k <= 60 && !strings.ContainsAny(pre[k:], "，。；,;") {
 			pre = pre[k+len("由"):]
 		}
@@ -565,7 +561,7 @@ func clauseSubject(pre string) string {
 			st = i + len(sep)
 		}
 	}
-	c := pre[st:]
+	c := tailRunes(pre[st:], 60)
 	ps := zhPeople(c)
 	if len(ps) > 0 && strings.Index(c, ps[0].Name) < 40 {
 		return ps[0].Name
@@ -577,14 +573,14 @@ func clauseSubject(pre string) string {
 func zhSpeakers(s string) []string {
 	var out []string
 	for _, v := range []string{"出席会议并讲话", "出席并讲话", "作重要讲话", "发表重要讲话", "讲话"} {
-		for i := 0; ; {
+		for i, k := 0, 0; k < 50; k++ {
 			j := strings.Index(s[i:], v)
 			if j < 0 {
 				break
 			}
 			at := i + j
 			i = at + len(v)
-			pre := s[:at]
+			pre := tailRunes(s[:at], 80)
 			if strings.HasSuffix(pre, "主持会议并") || strings.HasSuffix(pre, "主持并") || strings.HasSuffix(pre, "的") || strings.HasSuffix(pre, "重要") {
 				continue
 			}
@@ -601,7 +597,7 @@ func zhSpeakers(s string) []string {
 // after a title or a clause boundary: 省委书记王东峰 → 王东峰;
 // 习近平总书记 → 习近平; 王东峰同志 → 王东峰.
 func namesBefore(s string) []string {
-	s = strings.TrimRight(s, " 　")
+	s = strings.TrimRight(tailRunes(s, 60), " 　")
 	s = strings.TrimSuffix(s, "在")
 	for i := 0; i < 2; i++ {
 		if loc := zhTimeTail.FindStringIndex(s); loc != nil && loc[0] > 0 {
@@ -640,10 +636,7 @@ func namesBefore(s string) []string {
 // transliterated name with ·) that ends s, when what precedes it is a
 // title, a boundary or the start of s.
 func nameEnding(s string) string {
-	rs := []rune(s)
-	if len(rs) > 40 {
-		rs = rs[len(rs)-40:]
-	}
+	rs := []rune(tailRunes(s, 40))
 	n := len(rs)
 	// Transliterated: 沙尔合提·阿汗
 	if k := lastIndexRune(rs, '·'); k > 0 && n-k <= 8 {
@@ -780,10 +773,7 @@ const zhFunctionThird = "在和与及等说到的是对向为就也将已于则�
 // nameAt reads a personal name at the start of s: 2–3 Han characters (a
 // compound surname allows 4) followed by a word that may follow a name.
 func nameAt(s string) string {
-	rs := []rune(s)
-	if len(rs) > 6 {
-		rs = rs[:6]
-	}
+	rs := []rune(headRunes(s, 6))
 	if len(rs) < 2 || !allHan(rs[:2]) || !isSurnameStart(rs) || zhNotNames[string(rs[:2])] {
 		return ""
 	}
@@ -909,10 +899,7 @@ var zhNotNames = map[string]bool{"关于": true, "关于党": true, "高度": tr
 // nameEnding3 reads a name of three characters (else two) that ends s,
 // for the title that follows a name (习近平总书记).
 func nameEnding3(s string) string {
-	rs := []rune(s)
-	if len(rs) > 4 {
-		rs = rs[len(rs)-4:]
-	}
+	rs := []rune(tailRunes(s, 4))
 	for _, l := range []int{3, 2} {
 		if len(rs) < l {
 			continue
@@ -947,6 +934,17 @@ func titlesBefore(text string, end int) []string {
 	return out
 }
 
+// headRunes returns the first n runes of s.
+func headRunes(s string, n int) string {
+	i := 0
+	for k := 0; k < n && i < len(s); k++ {
+		_, w := utf8.DecodeRuneInString(s[i:])
+		i += w
+	}
+	return s[:i]
+}
+
+// tailRunes returns the last n runes of s.
 func tailRunes(s string, n int) string {
 	i := len(s)
 	for k := 0; k < n && i > 0; k++ {
