@@ -434,13 +434,6 @@ func zhFirstDate(s, pub string) string {
 	return ""
 }
 
-func firstN(s []string, n int) []string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
