@@ -126,6 +126,17 @@ func Scan(snap *store.Snapshot, f Filter, fn func(e *Entry) bool) error {
 	return nil
 }
 
+// Current returns ErrNotExtracted when a segment with live documents has
+// no records of this Version.
+func Current(snap *store.Snapshot) error {
+	for _, g := range snap.Segments {
+		if g.Live > 0 && g.AnnotationVersion(Kind) != Version {
+			return fmt.Errorf("%w (segment %s)", ErrNotExtracted, g.Path)
+		}
+	}
+	return nil
+}
+
 // Get returns the record of the live document id, ok false when the index
 // has no such document.
 func Get(snap *store.Snapshot, id string) (Record, bool, error) {

@@ -106,6 +106,7 @@ func New(cfg Config) (*Server, error) {
 	s.mux = s.routes()
 	s.analysisRoutes(s.mux)
 	s.dupsRoutes(s.mux)
+	s.extractRoutes(s.mux)
 	return s, nil
 }
 
