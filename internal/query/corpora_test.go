@@ -182,6 +182,7 @@ func testCorpus(t *testing.T, path string) {
 		checked++
 	}
 	t.Logf("%d documents, %d phrases agree with the reference (trend by month and search totals)", len(rc.docs), checked)
+	kwicSame(t, l, phrases[:60])
 	if checked < 200 {
 		t.Errorf("only %d phrases checked", checked)
 	}
@@ -272,4 +273,33 @@ func oracleSample(t *testing.T, path string, l *Local, phrases []string) {
 		n++
 	}
 	t.Logf("%d phrases agree with oracle.py", n)
+}
+
+// kwicSame checks that KWIC finds the same lines from the index's
+// positions as by tokenizing each document with the Matcher.
+func kwicSame(t *testing.T, l *Local, phrases []string) {
+	for _, p := range phrases {
+		q := `"` + strings.ReplaceAll(p, `"`, " ") + `"`
+		r := KWICRequest{Query: q, Width: 30, Limit: 400}
+		got, err := l.KWIC(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kwicViaIndex = false
+		want, err := l.KWIC(context.Background(), r)
+		kwicViaIndex = true
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Total != want.Total || len(got.Lines) != len(want.Lines) {
+			t.Errorf("kwic %q: total %d, %d lines; by the Matcher %d, %d lines", p, got.Total, len(got.Lines), want.Total, len(want.Lines))
+			continue
+		}
+		for i := range got.Lines {
+			if got.Lines[i] != want.Lines[i] {
+				t.Errorf("kwic %q line %d: %+v, by the Matcher %+v", p, i, got.Lines[i], want.Lines[i])
+				break
+			}
+		}
+	}
 }

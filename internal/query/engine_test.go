@@ -289,3 +289,43 @@ func TestKWIC_LimitIsPrefix(t *testing.T) {
 		}
 	}
 }
+
+// AND reads its later parts only inside the documents of the earlier
+// ones: random boolean queries give the same answers either way.
+func TestAnd_Restricted(t *testing.T) {
+	l := openTestIndex(t, testDocs, 200)
+	atoms := []string{"动态清零", "common prosperity", "common", "好好", "prosper*", "dual carbon", "共同富裕", "的", "title:\"dynamic clearing\"",
+		"source:\"Xinwen Lianbo\"", "/dual.carbon/", "动态清零 NEAR/3 推动", "straße", "zzz"}
+	rng := rand.New(rand.NewSource(9))
+	var gen func(depth int) string
+	gen = func(depth int) string {
+		if depth == 0 || rng.Intn(3) == 0 {
+			return atoms[rng.Intn(len(atoms))]
+		}
+		switch rng.Intn(4) {
+		case 0:
+			return "(" + gen(depth-1) + " OR " + gen(depth-1) + ")"
+		case 1:
+			return "(" + gen(depth-1) + " AND NOT " + gen(depth-1) + ")"
+		default:
+			return "(" + gen(depth-1) + " AND " + gen(depth-1) + " AND " + gen(depth-1) + ")"
+		}
+	}
+	for i := 0; i < 400; i++ {
+		q := gen(3)
+		r := SearchRequest{Query: q, Limit: 100, NoSnippets: true}
+		got, err := l.Search(context.Background(), r)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		andRestricts = false
+		want, err := l.Search(context.Background(), r)
+		andRestricts = true
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s:\n got %+v\nwant %+v", q, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -34,6 +35,10 @@ type segEval struct {
 	seg     *store.Seg
 	lo, hi  int    // document range of the date filter
 	sources []bool // allowed source string indexes; nil = all
+	// restrict, when not nil, is a sorted list of documents outside which
+	// no answer is wanted (see and): phrases then look only at those.
+	// Whatever a node returns is exact inside restrict.
+	restrict []uint32
 	scratch struct {
 		idx  []int
 		freq []uint32
@@ -133,6 +138,10 @@ func (e *segEval) eval(n Node) ([]DocHit, error) {
 	return nil, fmt.Errorf("query: unknown node %T", n)
 }
 
+// andRestricts turns off reading AND's later parts inside the documents
+// of the earlier ones, for tests that compare both ways.
+var andRestricts = true
+
 func (e *segEval) and(n *And) ([]DocHit, error) {
 	var pos []Node
 	var neg []Node
@@ -147,7 +156,22 @@ func (e *segEval) and(n *And) ([]DocHit, error) {
 	if len(pos) == 0 {
 		acc = e.universe()
 	}
+	// The rarest part first; each next part is read only inside the
+	// documents that matched so far.
+	sort.SliceStable(pos, func(a, b int) bool { return e.cost(pos[a]) < e.cost(pos[b]) })
+	outer := e.restrict
+	defer func() { e.restrict = outer }()
+	docsOf := func(hs []DocHit) []uint32 {
+		ds := make([]uint32, len(hs))
+		for i, h := range hs {
+			ds[i] = h.Doc
+		}
+		return ds
+	}
 	for i, k := range pos {
+		if i > 0 && andRestricts {
+			e.restrict = docsOf(acc)
+		}
 		l, err := e.eval(k)
 		if err != nil {
 			return nil, err
@@ -161,6 +185,9 @@ func (e *segEval) and(n *And) ([]DocHit, error) {
 			return nil, nil
 		}
 	}
+	if len(neg) > 0 && len(pos) > 0 && andRestricts {
+		e.restrict = docsOf(acc)
+	}
 	for _, k := range neg {
 		l, err := e.eval(k)
 		if err != nil {
@@ -169,6 +196,27 @@ func (e *segEval) and(n *And) ([]DocHit, error) {
 		acc = subtract(acc, l)
 	}
 	return acc, nil
+}
+
+// cost estimates how many documents evaluating n reads: for a phrase,
+// the documents of its rarest token; other nodes come after phrases.
+func (e *segEval) cost(n Node) int {
+	p, ok := n.(*Phrase)
+	if !ok {
+		return math.MaxInt
+	}
+	best := math.MaxInt - 1
+	for _, s := range p.Slots {
+		if s.Prefix {
+			continue
+		}
+		t := e.seg.Lookup(s.Tok)
+		if t < 0 {
+			return 0
+		}
+		best = min(best, e.seg.DF(t))
+	}
+	return best
 }
 
 func (e *segEval) field(f *Field) []DocHit {
@@ -336,6 +384,9 @@ func (e *segEval) phraseDocs(p *Phrase) ([]uint32, []*slotLists, error) {
 	}
 	sort.Slice(order, func(a, b int) bool { return len(slots[order[a]].docs) < len(slots[order[b]].docs) })
 	first := e.inRange(slots[order[0]].docs)
+	if e.restrict != nil {
+		first = intersectDocs(e.inRange(e.restrict), first)
+	}
 	cand := make([]uint32, 0, len(first))
 	for _, d := range first {
 		if e.allowed(d) {
@@ -372,6 +423,19 @@ func (e *segEval) phrase(p *Phrase) ([]DocHit, error) {
 			pl := sl.lists[0]
 			j0 := advance(pl.Docs, 0, uint32(e.lo))
 			j1 := advance(pl.Docs, j0, uint32(e.hi))
+			if e.restrict != nil {
+				var out []DocHit
+				j := j0
+				for _, d := range e.restrict {
+					if j = advance(pl.Docs[:j1], j, d); j == j1 {
+						break
+					}
+					if pl.Docs[j] == d && e.allowed(d) {
+						out = append(out, DocHit{Doc: d, Hits: pl.Freqs[j]})
+					}
+				}
+				return out, nil
+			}
 			out := make([]DocHit, 0, j1-j0)
 			for j := j0; j < j1; j++ {
 				if d := pl.Docs[j]; e.allowed(d) {

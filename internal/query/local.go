@@ -332,9 +332,39 @@ func snippet(mt *Matcher, text string) string {
 // flat turns each run of white space (line and paragraph breaks, tabs)
 // into one space, so that a context reads as one line.
 func flat(s string) string {
-	if !strings.ContainsAny(s, "\n\r\t") && !strings.Contains(s, "  ") {
+	i := 0
+	for ; i < len(s); i++ {
+		if c := s[i]; c == '\n' || c == '\r' || c == '\t' || c == ' ' && i+1 < len(s) && s[i+1] == ' ' {
+			break
+		}
+	}
+	if i == len(s) {
 		return s
 	}
+	if !utf8.ValidString(s) {
+		return flatRunes(s) // replaces bad bytes, as it always did
+	}
+	// White space is ASCII, which never stands inside a multi-byte
+	// character: work on bytes.
+	b := make([]byte, 0, len(s))
+	b = append(b, s[:i]...)
+	space := i > 0 && s[i-1] == ' '
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c == '\n' || c == '\r' || c == '\t' || c == ' ' {
+			if !space {
+				b = append(b, ' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+func flatRunes(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range s {
@@ -351,12 +381,30 @@ func flat(s string) string {
 	return b.String()
 }
 
+// three reports whether s[i:i+3] is a valid three-byte character whose
+// first byte rules out overlong forms and surrogates (E1–EC, EE–EF: the
+// CJK blocks among them), which is all the fast paths below need.
+func three(s string, i int) bool {
+	if i < 0 || i+3 > len(s) {
+		return false
+	}
+	c := s[i]
+	return (c >= 0xE1 && c <= 0xEC || c >= 0xEE && c <= 0xEF) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80
+}
+
 // lastRunes returns the last n characters of s.
 func lastRunes(s string, n int) string {
 	i := len(s)
 	for k := 0; k < n && i > 0; k++ {
-		_, size := utf8.DecodeLastRuneInString(s[:i])
-		i -= size
+		switch {
+		case s[i-1] < utf8.RuneSelf:
+			i--
+		case three(s, i-3):
+			i -= 3
+		default:
+			_, size := utf8.DecodeLastRuneInString(s[:i])
+			i -= size
+		}
 	}
 	return s[i:]
 }
@@ -365,8 +413,15 @@ func lastRunes(s string, n int) string {
 func truncRunes(s string, n int) string {
 	i := 0
 	for k := 0; k < n && i < len(s); k++ {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
+		switch {
+		case s[i] < utf8.RuneSelf:
+			i++
+		case three(s, i):
+			i += 3
+		default:
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+		}
 	}
 	return s[:i]
 }
@@ -582,6 +637,10 @@ func (l *Local) KWIC(ctx context.Context, r KWICRequest) (*KWICResult, error) {
 	}
 	it := l.order(ms, false) // lazily: only as far as the page goes
 	mt := NewMatcher(n)
+	var kp *kwicPhrase // a phrase: hits from the index
+	if p, ok := n.(*Phrase); ok && kwicViaIndex {
+		kp = &kwicPhrase{ctx: ctx, l: l, p: p, f: r.Filter, segs: map[int]*kwicSeg{}}
+	}
 	var raw []byte
 	lastSeg, lastBlock := -1, -1
 	for len(res.Lines) < r.Limit {
@@ -604,11 +663,27 @@ func (l *Local) KWIC(ctx context.Context, r KWICRequest) (*KWICResult, error) {
 		if err != nil {
 			return nil, err
 		}
+		var fromIndex [2][]Span
+		viaIndex := false
+		if kp != nil {
+			var ts, xs []Span
+			if ts, xs, viaIndex, err = kp.spans(m.seg, g, m.doc, d.Title, d.Text); err != nil {
+				return nil, err
+			}
+			fromIndex = [2][]Span{ts, xs}
+		}
 		for fi, field := range []string{d.Title, d.Text} {
 			if len(res.Lines) >= r.Limit {
 				break
 			}
-			for _, s := range mt.SpansN(field, fi == 0, r.Limit-len(res.Lines)) {
+			spans := fromIndex[fi]
+			if !viaIndex {
+				spans = mt.SpansN(field, fi == 0, r.Limit-len(res.Lines))
+			}
+			for _, s := range spans {
+				if len(res.Lines) >= r.Limit {
+					break
+				}
 				res.Lines = append(res.Lines, KWICLine{ID: d.ID, Date: d.Date, Source: d.Source,
 					Left:  flat(lastRunes(field[:s.Start], r.Width)),
 					Match: flat(field[s.Start:s.End]),

@@ -201,8 +201,7 @@ func cleanCut(s string, c int) int {
 }
 
 // cjkAt reports whether a CJK unified ideograph (U+3400–4DBF,
-// U+4E00–9FFF) starts at s[i] with a byte after it, as the tokenizer's
-// fast path sees one.
+// U+4E00–9FFF) starts at s[i], as the tokenizer's fast path sees one.
 func cjkAt(s string, i int) bool {
 	if c := s[i]; c < 0xE3 || c > 0xE9 || i+2 >= len(s) {
 		return false
