@@ -27,7 +27,9 @@ const Kind = "readout"
 // change, so that `tifa extract --all` recomputes old ones.
 //
 //	1  first rules: meetings, people and titles, formulations (EN, ZH)
-const Version = 1
+//	2  speech headings, 集体学习, inline headings, title lists, post-name
+//	   titles, held dates from datelines, standing-committee kinds
+const Version = 2
 
 // Record is what one document says. Meeting is nil for a document that
 // does not read out a meeting.

@@ -237,8 +237,8 @@ func zhMeeting(d *corpus.Document) *Meeting {
 	}
 	m.Body = strings.TrimSpace(body)
 	m.Kind = zhKind(name)
-	if m.Kind == "meeting" && strings.Contains(m.Body, "政治局") {
-		m.Kind = "Politburo meeting"
+	if m.Kind == "meeting" {
+		m.Kind = zhKind(m.Body + "会议") // 省委常委会 + 会议: a standing committee meeting
 	}
 	raw0 := ""
 	if len(paras) > 0 {

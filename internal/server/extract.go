@@ -15,6 +15,7 @@ import (
 // Readout records (doc/api.md, doc/extraction.md), as `tifa extract`,
 // `tifa meetings`, `tifa people`, `tifa formulations` print them:
 //
+//	GET /api/records             whether the index has current records (always 200)
 //	GET /api/extract/{id}        one document's records
 //	GET /api/meetings            meeting records (body, presider, from, to, source, limit)
 //	GET /api/people              persons with titles over time (name: one timeline)
@@ -35,6 +36,7 @@ const MaxRecordsLimit = 10000
 func (s *Server) extractRoutes(m *http.ServeMux) {
 	filters := []string{"from", "to", "source"}
 	rec := slices.Concat(filters, []string{"body", "presider", "limit"})
+	m.HandleFunc("GET /api/records", s.api(nil, s.recordsStatus))
 	m.HandleFunc("GET /api/extract/{id...}", s.recordsAPI(nil, s.extractDoc))
 	m.HandleFunc("GET /api/meetings", s.recordsAPI(rec, s.meetings))
 	m.HandleFunc("GET /api/people", s.recordsAPI(slices.Concat(rec, []string{"name"}), s.people))
@@ -69,6 +71,30 @@ func (s *Server) local() *query.Local { return s.cfg.Searcher.(*query.Local) }
 func (s *Server) recordFilter(p *params) extract.Filter {
 	f := p.filter()
 	return extract.Filter{From: f.From, To: f.To, Sources: f.Sources, Body: p.str("body"), Presider: p.str("presider")}
+}
+
+// RecordsStatus is the answer of /api/records.
+type RecordsStatus struct {
+	Available bool   `json:"available"`
+	Kind      string `json:"kind"`
+	Version   int    `json:"version"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+// recordsStatus says whether the record endpoints can answer, so that the
+// page asks only then.
+func (s *Server) recordsStatus(context.Context, *params, *http.Request) (any, error) {
+	st := RecordsStatus{Kind: extract.Kind, Version: extract.Version}
+	l, ok := s.cfg.Searcher.(*query.Local)
+	switch {
+	case !ok:
+		st.Reason = errNoRecords.Error()
+	case extract.Current(l.Snap) != nil:
+		st.Reason = extract.Current(l.Snap).Error()
+	default:
+		st.Available = true
+	}
+	return st, nil
 }
 
 func (s *Server) extractDoc(_ context.Context, p *params, r *http.Request) (any, error) {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/tifa-project/tifa/internal/corpus"
@@ -148,7 +149,16 @@ func TestExtractAPI(t *testing.T) {
 	getJSON(t, ts.URL+"/api/meetings?limit=0", http.StatusBadRequest, nil)
 	getJSON(t, ts.URL+"/api/meetings?bogus=1", http.StatusBadRequest, nil)
 
+	var st server.RecordsStatus
+	getJSON(t, ts.URL+"/api/records", http.StatusOK, &st)
+	if !st.Available || st.Version != extract.Version {
+		t.Errorf("/api/records: %+v", st)
+	}
 	// An index without records: 409, saying what to run.
 	bare := servertest.Start(t, readoutIndex(t), server.Config{})
 	getJSON(t, bare.URL+"/api/meetings", http.StatusConflict, nil)
+	getJSON(t, bare.URL+"/api/records", http.StatusOK, &st)
+	if st.Available || !strings.Contains(st.Reason, "tifa extract --all") {
+		t.Errorf("/api/records without records: %+v", st)
+	}
 }

@@ -22,9 +22,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tifa-project/tifa/internal/corpus"
+	"github.com/tifa-project/tifa/internal/extract"
 	"github.com/tifa-project/tifa/internal/query"
 	"github.com/tifa-project/tifa/internal/server"
 	"github.com/tifa-project/tifa/internal/server/servertest"
+	"github.com/tifa-project/tifa/internal/store"
 )
 
 // The browser tests drive the page in a real headless Chromium, Debian's
@@ -508,3 +510,99 @@ func readCSV(t *testing.T, b []byte) [][]string {
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// readouts are invented readouts for the meeting card: a Chinese readout
+// with two numbered directives, an English one, a story without meeting.
+var readouts = []corpus.Document{
+	{ID: "r1", Date: "2021-03-27", Source: "Daily", Lang: "zh", Title: "江北省委常委会召开会议 张明远主持", Text: "26日上午，省委常委会召开会议。省委书记张明远主持会议。\n\n会议强调，要坚持“稳中求进”。一是抓春耕，保粮食。二是稳就业，扩内需。\n\n会议还研究了其他事项。"},
+	{ID: "r3", Date: "2021-05-20", Source: "Paper", Lang: "en", Title: "Committee meets", Text: "On the 19th, the Standing Committee of the Municipal Party Committee held a meeting. Li Ming, Secretary of the Municipal Party Committee, presided over the meeting. First, stabilize employment. Second, protect the \"green\" transition."},
+	{ID: "s1", Date: "2021-04-11", Source: "Daily", Lang: "zh", Title: "春耕忙", Text: "各地抓春耕，坚持“稳中求进”。"},
+}
+
+// readoutIndex is an index of readouts with their records.
+func readoutIndex(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "index")
+	w, err := store.OpenWriter(dir, store.Options{Annotators: []store.Annotator{extract.Annotator()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, d := range readouts {
+		if _, err := w.Add(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestPage_Readouts: the meeting card of a readout (body, presider,
+// numbered directives), no card where the index has no records, the
+// people view reached from the card, the formulations list.
+func TestPage_Readouts(t *testing.T) {
+	ts := servertest.Start(t, readoutIndex(t), server.Config{})
+	p := newPage(t, ts.URL)
+
+	p.open("/?lang=en&doc=r1")
+	p.wait(`!document.getElementById('meeting-card').hidden`)
+	if got := eval[[]string](p, `Array.from(document.querySelectorAll('#meeting-directives li')).map(li => li.value + ' ' + li.textContent)`); !reflect.DeepEqual(got, []string{"1 一是抓春耕，保粮食。", "2 二是稳就业，扩内需。"}) {
+		t.Errorf("directives shown as %q", got)
+	}
+	if got := eval[string](p, `document.querySelector('#meeting-fields dd.body').textContent + '|' + document.querySelector('#meeting-fields dd.presiders').textContent`); got != "江北省委常委会|张明远" {
+		t.Errorf("meeting card shows %q", got)
+	}
+	if got := eval[string](p, `document.getElementById('meeting-formulations').textContent`); got != "“稳中求进”" {
+		t.Errorf("formulations shown as %q", got)
+	}
+	p.screenshot("meeting-card", "#doc")
+
+	// The English readout; then a story without meeting: no directives.
+	p.open("/?lang=en&doc=r3")
+	p.wait(`!document.getElementById('meeting-card').hidden && document.querySelectorAll('#meeting-directives li').length === 2`)
+	if got := eval[string](p, `document.querySelector('#meeting-fields dd.presiders').textContent`); got != "Li Ming" {
+		t.Errorf("English presider shown as %q", got)
+	}
+	p.open("/?lang=en&doc=s1")
+	p.wait(`document.getElementById('doc-text').textContent.includes('春耕')`)
+	p.wait(`(document.body.dataset.busy || '0') === '0'`)
+	if n := eval[int](p, `document.querySelectorAll('#meeting-directives li, #meeting-fields dt').length`); n != 0 {
+		t.Errorf("a story without meeting shows %d meeting fields", n)
+	}
+
+	// From the card to the person's titles over time.
+	p.open("/?lang=en&doc=r1")
+	p.wait(`document.querySelectorAll('#meeting-people button').length === 1`)
+	p.click("the presider", `#meeting-people button`)
+	p.wait(`!document.getElementById('records-view').hidden && document.querySelectorAll('#people-list details.person').length === 1`)
+	if got := eval[string](p, `document.querySelector('#people-list details.person[open] td.title').textContent`); got != "省委书记" {
+		t.Errorf("people view: title %q", got)
+	}
+	if !strings.Contains(eval[string](p, `location.search`), "view=people") {
+		t.Error("people view not in the URL")
+	}
+
+	// The formulations list, and from a formulation to its trend.
+	p.open("/?lang=en&view=formulations")
+	p.wait(`document.querySelectorAll('#formulations-table tr.formulation').length > 0`)
+	if got := eval[string](p, `document.querySelector('#formulations-table tr.formulation').textContent`); !strings.HasPrefix(got, "稳中求进2") {
+		t.Errorf("first formulation row %q", got)
+	}
+	p.click("the formulation", `#formulations-table tr.formulation button`)
+	p.wait(`document.querySelectorAll('#series-summary li').length === 1`)
+}
+
+// TestPage_NoRecords: over an index without records the document view
+// shows no card and asks for no record (no failed request in the console).
+func TestPage_NoRecords(t *testing.T) {
+	ts := servertest.Start(t, servertest.Index(t, xssDoc), server.Config{})
+	p := newPage(t, ts.URL)
+	p.open("/?lang=en&doc=" + url.QueryEscape(xssDoc.ID))
+	p.wait(`document.getElementById('doc-text').textContent.includes('xsscheck')`)
+	p.wait(`(document.body.dataset.busy || '0') === '0'`)
+	if !eval[bool](p, `document.getElementById('meeting-card').hidden`) {
+		t.Error("a meeting card over an index without records")
+	}
+}

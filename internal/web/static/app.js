@@ -39,7 +39,14 @@
       peak: 'peak', collocates: 'Collocates', collocate: 'collocate', coFreq: 'freq', inCorpus: 'in corpus', left: 'just before', right: 'just after',
       lifeLine: (peak, hits, gaps, absent) => `peak ${peak} (${hits} hits)` + (gaps ? `; gaps ${gaps}` : '') + (absent ? `; absent since ${absent}` : ''),
       nColloc: (n, shown, w, nodes) => `${n} collocates within ${w} tokens of ${nodes} hits` + (shown < n ? `, ${shown} shown` : ''),
-      collocHint: 'Tokens and n-grams standing unusually often near the hits, strongest (log-likelihood) first.'
+      collocHint: 'Tokens and n-grams standing unusually often near the hits, strongest (log-likelihood) first.',
+      people: 'People', formulationsList: 'Formulations', filter: 'Filter', meeting: 'Meeting',
+      body: 'body', kind: 'kind', held: 'held', presiders: 'presided', speakers: 'speakers', studied: 'studied',
+      directives: 'directives', peopleTitle: 'People and their titles over time', formsTitle: 'Quoted formulations, by documents',
+      nPeople: (n, shown) => `${n} persons` + (shown < n ? `, ${shown} shown` : ''),
+      nForms: (n, shown) => `${n} formulations` + (shown < n ? `, ${shown} shown` : ''),
+      personLine: (docs, a, b) => `${docs} ${docs === 1 ? 'document' : 'documents'}, ${a} – ${b}`,
+      title: 'title', first: 'first', last: 'last', formulationCol: 'formulation'
     },
     zh: {
       addFormulation: '+ 再加一个提法', syntax: '查询语法', from: '起', to: '止',
@@ -73,7 +80,14 @@
       peak: '峰值', collocates: '搭配', collocate: '搭配词', coFreq: '共现次数', inCorpus: '语料中', left: '紧邻其前', right: '紧邻其后',
       lifeLine: (peak, hits, gaps, absent) => `峰值 ${peak}（${hits} 次）` + (gaps ? `；空档 ${gaps}` : '') + (absent ? `；自 ${absent} 起未再出现` : ''),
       nColloc: (n, shown, w, nodes) => `${nodes} 处命中前后 ${w} 个词元内的 ${n} 个搭配` + (shown < n ? `，显示 ${shown} 个` : ''),
-      collocHint: '在命中附近出现得格外频繁的词元和 n 元组，按对数似然比从强到弱排列。'
+      collocHint: '在命中附近出现得格外频繁的词元和 n 元组，按对数似然比从强到弱排列。',
+      people: '人物', formulationsList: '提法表', filter: '筛选', meeting: '会议',
+      body: '会议主体', kind: '类别', held: '召开日期', presiders: '主持', speakers: '讲话', studied: '议题',
+      directives: '部署', peopleTitle: '人物及其职务', formsTitle: '引号中的提法（按文档数）',
+      nPeople: (n, shown) => `${n} 人` + (shown < n ? `，显示 ${shown} 人` : ''),
+      nForms: (n, shown) => `${n} 个提法` + (shown < n ? `，显示 ${shown} 个` : ''),
+      personLine: (docs, a, b) => `${docs} 篇文档，${a} 至 ${b}`,
+      title: '职务', first: '最早', last: '最晚', formulationCol: '提法'
     }
   };
   const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
@@ -94,8 +108,10 @@
   // ---------------------------------------------------------------- state
   const state = {
     qs: [''], from: '', to: '', sources: [], by: 'month', y: 'hits',
-    tab: 'results', focus: 0, sort: 'newest', ksort: 'order', bucket: '', doc: '', dq: '', lang: 'en'
+    tab: 'results', focus: 0, sort: 'newest', ksort: 'order', bucket: '', doc: '', dq: '', lang: 'en', view: ''
   };
+  const VIEWS = ['people', 'formulations'];
+  let recordsRes = null;   // the /api/people or /api/formulations answer shown
   let trend = null;        // the last /api/trend answer
   let life = null;         // the /api/lifecycle answer for the same series (null if it failed)
   let collocRes = null;    // the /api/collocates answer shown
@@ -130,6 +146,7 @@
     state.bucket = p.get('bucket') || '';
     state.doc = p.get('doc') || '';
     state.dq = p.get('dq') || '';
+    state.view = VIEWS.includes(p.get('view')) ? p.get('view') : '';
     const pl = p.get('lang');
     state.lang = pl === 'zh' || pl === 'en' ? pl : ((navigator.language || '').toLowerCase().startsWith('zh') ? 'zh' : 'en');
   }
@@ -150,6 +167,7 @@
     if (s.ksort !== 'order') p.set('ksort', s.ksort);
     if (s.bucket) p.set('bucket', s.bucket);
     if (s.doc) { p.set('doc', s.doc); if (s.dq) p.set('dq', s.dq); }
+    if (s.view) p.set('view', s.view);
     p.set('lang', s.lang);
     return '?' + p.toString();
   }
@@ -357,8 +375,14 @@
     $('form-error').hidden = true;
     const qs = activeQs();
     const docMode = !!state.doc;
-    $('main').hidden = docMode;
+    const recMode = !docMode && !!state.view;
+    $('main').hidden = docMode || recMode;
     $('doc-view').hidden = !docMode;
+    $('records-view').hidden = !recMode;
+    if (recMode) {
+      await renderRecords();
+      return;
+    }
     if (docMode) {
       await renderDoc();
       return;
@@ -897,6 +921,143 @@
     $('doc-hits').textContent = state.dq ? t('docHits', docMarks.length, state.dq) : '';
     $('doc-prev').hidden = $('doc-next').hidden = docMarks.length === 0;
     if (docMarks.length) stepHit(1);
+    await renderMeetingCard(d.id, my);
+  }
+
+  // ---------------------------------------------------------------- readout records
+  // renderMeetingCard shows the document's readout records: the meeting
+  // (body, presiders, numbered directives), the people with their titles,
+  // the quoted formulations. An index without records shows no card.
+  async function renderMeetingCard(id, my) {
+    const card = $('meeting-card');
+    card.hidden = true;
+    ['meeting-fields', 'meeting-directives', 'meeting-also', 'meeting-people', 'meeting-formulations'].forEach(k => { $(k).textContent = ''; });
+    if (!(await recordsAvailable())) return;
+    let r;
+    try {
+      r = await api('extract/' + encodeURIComponent(id));
+    } catch (e) {
+      return;
+    }
+    if (!current('doc', my)) return;
+    const m = r.meeting;
+    const dl = $('meeting-fields');
+    const field = (k, v) => { if (v) dl.append(el('dt', '', t(k)), el('dd', k, v)); };
+    if (m) {
+      field('body', m.body);
+      field('kind', m.kind);
+      field('held', m.date_held);
+      field('presiders', (m.presiders || []).join('、'));
+      field('speakers', (m.speakers || []).join('、'));
+      field('studied', (m.studied || []).join('；'));
+      (m.directives || []).forEach(d => {
+        const li = el('li', 'directive', d.text);
+        li.value = d.n;
+        $('meeting-directives').append(li);
+      });
+      $('meeting-also').textContent = (m.also || []).join(' ');
+    }
+    (r.people || []).forEach(p => {
+      const b = el('button', 'link person', p.name + ' · ' + p.title);
+      b.type = 'button';
+      b.addEventListener('click', () => openPeople(p.name));
+      $('meeting-people').append(b);
+    });
+    (r.formulations || []).forEach(f => $('meeting-formulations').append(el('span', 'chip', '“' + f + '”')));
+    card.querySelector('h3').textContent = m ? t('meeting') : t('people');
+    card.hidden = !m && !(r.people || []).length && !(r.formulations || []).length;
+  }
+
+  // recordsAvailable asks once whether the index has readout records.
+  let recordsStatus = null;
+  async function recordsAvailable() {
+    if (!recordsStatus) {
+      try { recordsStatus = await api('records'); } catch (e) { recordsStatus = { available: false }; }
+    }
+    return recordsStatus.available;
+  }
+
+  function openPeople(name) {
+    Object.assign(state, { doc: '', dq: '', view: 'people' });
+    $('records-filter').value = name || '';
+    pushURL();
+    render();
+  }
+
+  // renderRecords shows the people view (person → titles over time) or the
+  // formulations list, for the dates and sources of the form.
+  async function renderRecords() {
+    const my = ticket('records');
+    const people = state.view === 'people';
+    $('records-title').textContent = people ? t('peopleTitle') : t('formsTitle');
+    $('people-list').hidden = !people;
+    $('formulations-box').hidden = people;
+    $('records-total').textContent = t('loading');
+    if (!(await recordsAvailable())) {
+      if (current('records', my)) $('records-total').textContent = recordsStatus.reason || '';
+      return;
+    }
+    try {
+      recordsRes = await api(people ? 'people' : 'formulations', Object.assign(filterParams(), { limit: 1000 }));
+    } catch (e) {
+      if (current('records', my)) $('records-total').textContent = t('error') + ': ' + e.message;
+      return;
+    }
+    if (!current('records', my)) return;
+    drawRecords();
+  }
+
+  function drawRecords() {
+    if (!recordsRes) return;
+    const f = $('records-filter').value.trim().toLowerCase();
+    if (state.view === 'people') {
+      const box = $('people-list');
+      box.textContent = '';
+      const ps = recordsRes.people.filter(p => !f || p.name.toLowerCase().includes(f) || p.titles.some(x => x.title.toLowerCase().includes(f)));
+      const shown = ps.slice(0, 200);
+      $('records-total').textContent = t('nPeople', ps.length, shown.length);
+      shown.forEach(p => {
+        const d = el('details', 'person');
+        if (shown.length === 1 || (f && p.name.toLowerCase() === f)) d.open = true;
+        const sum = el('summary');
+        sum.append(el('strong', 'name', p.name), document.createTextNode(' '), el('span', 'muted', t('personLine', p.docs, p.first, p.last)));
+        d.append(sum);
+        const tab = el('table', 'data titles');
+        const hr = el('tr');
+        [t('title'), t('first'), t('last'), t('docs')].forEach(h => hr.append(el('th', '', h)));
+        tab.append(hr);
+        p.titles.forEach(x => {
+          const tr = el('tr');
+          tr.append(el('td', 'title', x.title), el('td', '', x.first), el('td', '', x.last), el('td', 'num', fmtInt(x.docs)));
+          tab.append(tr);
+        });
+        d.append(tab);
+        box.append(d);
+      });
+      return;
+    }
+    const tab = $('formulations-table');
+    tab.textContent = '';
+    const fs = recordsRes.formulations.filter(x => !f || x.text.toLowerCase().includes(f));
+    const shown = fs.slice(0, 500);
+    $('records-total').textContent = t('nForms', fs.length, shown.length);
+    const hr = el('tr');
+    [t('formulationCol'), t('docs'), t('firstSeen'), t('lastSeen')].forEach(h => hr.append(el('th', '', h)));
+    tab.append(hr);
+    shown.forEach(x => {
+      const tr = el('tr', 'formulation');
+      const a = el('button', 'link', x.text);
+      a.type = 'button';
+      a.addEventListener('click', () => {
+        Object.assign(state, { view: '', qs: ['"' + x.text.replace(/"/g, ' ') + '"'], bucket: '', focus: 0 });
+        pushURL();
+        render();
+      });
+      const td = el('td');
+      td.append(a);
+      tr.append(td, el('td', 'num', fmtInt(x.docs)), el('td', '', x.first_seen), el('td', '', x.last_seen));
+      tab.append(tr);
+    });
   }
   function wrapDD(node) {
     const dd = el('dd');
@@ -1016,10 +1177,19 @@
     $('bucket-close').addEventListener('click', () => { state.bucket = ''; pushURL(); renderBucket(); if (chart) chart.redraw(false); });
     $('doc-back').addEventListener('click', () => { state.doc = ''; state.dq = ''; pushURL(); render(); });
     $('doc-prev').addEventListener('click', () => stepHit(-1));
+    $('nav-people').addEventListener('click', () => openPeople(''));
+    $('nav-formulations').addEventListener('click', () => {
+      Object.assign(state, { doc: '', dq: '', view: 'formulations' });
+      $('records-filter').value = '';
+      pushURL();
+      render();
+    });
+    $('records-back').addEventListener('click', () => { state.view = ''; pushURL(); render(); });
+    $('records-filter').addEventListener('input', drawRecords);
     $('doc-next').addEventListener('click', () => stepHit(1));
     $('home').addEventListener('click', e => {
       e.preventDefault();
-      Object.assign(state, { qs: [''], from: '', to: '', sources: [], bucket: '', doc: '', dq: '', focus: 0 });
+      Object.assign(state, { qs: [''], from: '', to: '', sources: [], bucket: '', doc: '', dq: '', focus: 0, view: '' });
       pushURL();
       render();
     });
@@ -1067,7 +1237,8 @@
     },
     trend: () => trend,
     lifecycle: () => life,
-    collocates: () => collocRes
+    collocates: () => collocRes,
+    records: () => recordsRes
   };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
