@@ -39,7 +39,7 @@ type segEval struct {
 	// no answer is wanted (see and): phrases then look only at those.
 	// Whatever a node returns is exact inside restrict.
 	restrict []uint32
-	scratch struct {
+	scratch  struct {
 		idx  []int
 		freq []uint32
 		cand []uint32
@@ -456,6 +456,9 @@ func (e *segEval) phrase(p *Phrase) ([]DocHit, error) {
 		}
 		return out, nil
 	}
+	if len(slots) == 2 && !p.TitleOnly && slots[0].all != nil && slots[1].all != nil {
+		return e.pairDocs(cand, slots[0], slots[1], out)
+	}
 	var starts []uint32
 	for k, d := range cand {
 		if k%1024 == 0 {
@@ -556,6 +559,56 @@ func (e *segEval) matchStarts(p *Phrase, slots []*slotLists, d uint32, dst []uin
 		next = s + k
 	}
 	return dst, nil
+}
+
+// pairDocs counts a two-token phrase in each candidate document when both
+// slots have their positions decoded whole (see prepare): the candidates
+// are most of each list, so cursors step through the lists and no call
+// is made per document.
+func (e *segEval) pairDocs(cand []uint32, a, b *slotLists, out []DocHit) ([]DocHit, error) {
+	pa, pb := a.lists[0], b.lists[0]
+	ja, jb := 0, 0
+	for k, d := range cand {
+		if k%4096 == 0 {
+			if err := e.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		for pa.Docs[ja] < d { // cand is a subset of both lists
+			ja++
+		}
+		for pb.Docs[jb] < d {
+			jb++
+		}
+		if n := pairCount(a.all[pa.Cum[ja]:pa.Cum[ja+1]], b.all[pb.Cum[jb]:pb.Cum[jb+1]]); n > 0 {
+			out = append(out, DocHit{Doc: d, Hits: n})
+		}
+	}
+	return out, nil
+}
+
+// pairCount is len(pairStarts(as, bs, nil)).
+func pairCount(as, bs []uint32) uint32 {
+	var n uint32
+	j := 0
+	next := uint32(0)
+	for _, a := range as {
+		if a < next {
+			continue
+		}
+		want := a + 1
+		for j < len(bs) && bs[j] < want {
+			j++
+		}
+		if j == len(bs) {
+			break
+		}
+		if bs[j] == want {
+			n++
+			next = a + 2
+		}
+	}
+	return n
 }
 
 // pairStarts appends the starts of the non-overlapping occurrences of a
