@@ -306,18 +306,23 @@ func zhConveneAt(s string) (pre, np string, at int, ok bool) {
 		}
 		np = s[p+m[2] : p+m[3]]
 		// The subject: back to the clause boundary, without 就…, 在…, 于, the time.
-		st := p
-		for st > 0 && p-st < 240 {
+		end := p
+		sent := tailRunes(s[:p], 120)
+		if i := strings.LastIndexAny(sent, "。；！？"); i >= 0 {
+			sent = sent[i:]
+		}
+		if i := strings.LastIndex(sent, "就"); i > 0 {
+			end = p - (len(sent) - i) // 就“十三五”时期…进行: the subject stands before 就
+		}
+		st := end
+		for st > 0 && p-st < 360 {
 			r, rw := utf8.DecodeLastRuneInString(s[:st])
 			if strings.ContainsRune("，。；：、“”（）,;:", r) || unicode.IsSpace(r) {
 				break
 			}
 			st -= rw
 		}
-		pre = s[st:p]
-		if i := strings.Index(pre, "就"); i > 0 {
-			pre = pre[:i]
-		}
+		pre = s[st:end]
 		if i := strings.LastIndex(pre, "在"); i > 0 {
 			pre = pre[:i]
 		}
@@ -514,7 +519,7 @@ func zhPresiders(s string, convening bool) []string {
 			pre = pre[k+len("由"):]
 		}
 		ns := namesBefore(pre)
-		if len(ns) == 0 {
+		if len(ns) == 0 && strings.HasPrefix(rest, "召开") {
 			// TITLE NAME 深入…调研并主持召开: the subject of the clause.
 			if n := clauseSubject(pre); n != "" {
 				ns = []string{n}
@@ -549,14 +554,14 @@ func zhPresiderSentences(p string) []string {
 // NAME at its start (after a time).
 func clauseSubject(pre string) string {
 	st := 0
-	for _, sep := range []string{"，", "。", "；", "：", ",", ";"} {
+	for _, sep := range []string{"，", "。", "；", "：", ",", ";", " ", "　"} {
 		if i := strings.LastIndex(pre, sep); i >= 0 && i+len(sep) > st {
 			st = i + len(sep)
 		}
 	}
 	c := tailRunes(pre[st:], 60)
 	ps := zhPeople(c)
-	if len(ps) > 0 && strings.Index(c, ps[0].Name) < 40 {
+	if len(ps) > 0 && strings.Index(c, ps[0].Name) < 30 {
 		return ps[0].Name
 	}
 	return nameAt(c)
@@ -741,7 +746,7 @@ var zhNameStopIndex = func() map[rune][]string {
 
 // nameStopAt tells whether s starts with what may follow a name.
 func nameStopAt(s string) bool {
-	if s == "" {
+	if s == "" || zhVerbs[headRunes(s, 2)] {
 		return true
 	}
 	r, _ := utf8.DecodeRuneInString(s)
