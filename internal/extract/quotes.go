@@ -23,8 +23,16 @@ func Formulations(text string) []string {
 		pos []int // byte offsets of the closing marks
 		k   int   // first not before the scan position
 	}
+	if !strings.ContainsAny(text, "“‘「『\"") {
+		return nil
+	}
 	cl := make([]closes, len(quotePairs))
 	for i, c := range text {
+		switch c {
+		case '”', '’', '」', '』', '"':
+		default:
+			continue
+		}
 		for q, p := range quotePairs {
 			if c == p.close && (p.close != '’' || !letterAt(text, i+utf8.RuneLen(c))) {
 				cl[q].pos = append(cl[q].pos, i)

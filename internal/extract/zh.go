@@ -95,10 +95,24 @@ func zhLeadParas(text string) []string {
 		if hasAnyPrefix(p, zhSaid) {
 			break
 		}
-		out = append(out, zhLead.ReplaceAllString(p, ""))
+		out = append(out, stripLead(p))
 	}
 	return out
 }
+
+// stripLead removes a dateline (央视网消息（新闻联播）：, 本报讯（记者…）)
+// from the start of a paragraph.
+func stripLead(p string) string {
+	if !hasAnyPrefix(p, zhLeadStarts) && !strings.Contains(headRunes(p, 16), "日报") {
+		return p
+	}
+	if loc := zhLead.FindStringIndex(p); loc != nil {
+		return p[loc[1]:]
+	}
+	return p
+}
+
+var zhLeadStarts = []string{"央视网", "本台", "新华社", "本报"}
 
 func hasAnyPrefix(s string, ps []string) bool {
 	for _, p := range ps {
@@ -175,7 +189,7 @@ func zhMeeting(d *corpus.Document) *Meeting {
 	speech := false
 	heads := []string{title}
 	if len(paras) > 0 {
-		p0 := zhLead.ReplaceAllString(paras[0], "")
+		p0 := stripLead(paras[0])
 		if i := strings.LastIndex(p0, "——"); i >= 0 && i < 200 {
 			p0 = p0[i+len("——"):]
 		}
@@ -376,10 +390,13 @@ func findNear(re *regexp.Regexp, s string, verbs []string, before, after int) []
 // holding, presiding or speaking in the title and the lead.
 func mayBeMeeting(title string, lead, paras []string) bool {
 	heads := append([]string{title}, lead...)
-	if len(paras) > 0 {
+	if len(paras) > 0 && len(lead) == 0 {
 		heads = append(heads, paras[0])
 	}
 	for _, h := range heads {
+		if !strings.ContainsAny(h, "召举进主讲开闭集") {
+			continue
+		}
 		for _, v := range []string{"召开", "举行", "进行", "主持", "讲话", "开幕", "闭幕", "闭会", "集会"} {
 			if strings.Contains(h, v) {
 				return true
@@ -726,6 +743,17 @@ var zhSuffixByLast = func() map[rune][]string {
 	return m
 }()
 
+// zhSuffixLast marks the characters that end a title word.
+var zhSuffixLast = func() *[0x10000]bool {
+	var b [0x10000]bool
+	for r := range zhSuffixByLast {
+		if r < 0x10000 {
+			b[r] = true
+		}
+	}
+	return &b
+}()
+
 // zhSurnames are common single-character surnames (a little dictionary
 // knowledge: a name after a title starts with one of these).
 const zhSurnames = "布王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝鹿谌楼鄂栗楚信铁储智郁娄习达图惠逯扎"
@@ -812,10 +840,10 @@ func zhPeople(text string) []Person {
 	// One pass: at each character that ends a title word, the longest
 	// title word ending there, then a name right after it.
 	for i, c := range text {
-		list := zhSuffixByLast[c]
-		if list == nil {
+		if c >= 0x10000 || !zhSuffixLast[c] {
 			continue
 		}
+		list := zhSuffixByLast[c]
 		end := i + utf8.RuneLen(c)
 		found := false
 		for _, t := range list {
