@@ -30,7 +30,7 @@ var (
 	// 今天，我们召开… / 今天，中央政治局进行…集体学习 (a speech's opening)
 	zhSpeechOpen = regexp.MustCompile(`^[^。]{0,20}?今天，(?:我们|中央政治局)[^。]{0,30}?(?:召开|举行|进行|隆重集会)`)
 	// [YYYY年][M月]D日[至D日][上午] before the verb
-	zhTimeTail = regexp.MustCompile(`(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|晚)?$|(?:今天|今日|当天|日前|近日)?(?:上午|下午|晚上|晚间|早上)$|在[^，。；、\s]{1,12}$`)
+	zhTimeTail = regexp.MustCompile(`(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:至\d{1,2}日)?(?:上午|下午|晚上|晚间|早上|晚)?$|(?:今天|今日|昨天|昨日|当天|日前|近日)(?:上午|下午|晚上|晚间|早上)?$|(?:上午|下午|晚上|晚间|早上)$|在[^，。；、\s]{1,12}$`)
 	zhOrdinal  = regexp.MustCompile(`第[一二三四五六七八九十百零〇\d]+次`)
 	zhLead     = regexp.MustCompile(`^(?:央视网消息[（(]新闻联播[）)]：\s*(?:本台消息：)?|本台消息：|新华社[^，。\s]{0,12}?电\s*|(?:本报|[^，。\s]{0,8}日报)[^，。\s]{0,16}?讯\s*[（(][^）)]*[）)]|(?:本报|[^，。\s]{0,8}日报)[^，。\s（(]{0,16}?讯)\s*`)
 	zhDateline = regexp.MustCompile(`(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:讯|电)`)
@@ -81,8 +81,15 @@ func zhBodyOf(name string) string {
 			break
 		}
 	}
-	return strings.TrimRight(name, "的")
+	name = strings.TrimRight(name, "的")
+	// 民革十三届四中(全会): the body is the committee of the 十三届.
+	if loc := zhPlenumOrdinal.FindStringIndex(name); loc != nil && loc[0] > 0 {
+		name = name[:loc[0]]
+	}
+	return name
 }
+
+var zhPlenumOrdinal = regexp.MustCompile(`[一二三四五六七八九十]+中$`)
 
 // zhLeadParas returns the paragraphs before the report proper (those
 // starting 会议指出…), at most three, with datelines stripped.
@@ -756,7 +763,7 @@ var zhSuffixLast = func() *[0x10000]bool {
 
 // zhSurnames are common single-character surnames (a little dictionary
 // knowledge: a name after a title starts with one of these).
-const zhSurnames = "布王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝鹿谌楼鄂栗楚信铁储智郁娄习达图惠逯扎"
+const zhSurnames = "布王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝鹿谌楼鄂栗楚信铁储智郁娄习达图惠逯扎"
 
 const zhCompoundSurnames = "欧阳 司马 上官 诸葛 东方 令狐 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯"
 
@@ -823,7 +830,7 @@ func nameAt(s string) string {
 }
 
 // zhTitleStop ends a title when reading backwards from its last word.
-var zhTitleStop = []string{"拜会", "见证", "会见", "会晤", "看望", "陪同", "听取", "主持", "出席", "参加", "邀请", "接见", "慰问", "致电", "致信", "担任", "任命", "免去", "会议", "记者", "上午", "下午", "晚上", "强调", "指出", "表示", "宣布", "带领", "希望", "同志", "通报", "宣读", "作为", "感谢", "欢迎", "祝贺",
+var zhTitleStop = []string{"维护", "拥护", "接受", "发表", "坚决", "继", "旬", "把", "拜会", "见证", "会见", "会晤", "看望", "陪同", "听取", "主持", "出席", "参加", "邀请", "接见", "慰问", "致电", "致信", "担任", "任命", "免去", "会议", "记者", "上午", "下午", "晚上", "强调", "指出", "表示", "宣布", "带领", "希望", "同志", "通报", "宣读", "作为", "感谢", "欢迎", "祝贺",
 	"由", "在", "和", "与", "及", "同", "是", "向", "讯", "了", "的", "给", "等", "并", "率", "到", "赴", "说", "讲", "将"}
 
 // zhPeople finds TITLE NAME (省委书记王东峰; 中共中央总书记、国家主席、中央军委
@@ -931,7 +938,7 @@ func nameEnding3(s string) string {
 			continue
 		}
 		c := rs[len(rs)-l:]
-		if allHan(c) && isSurnameStart(c) && !strings.ContainsRune("委省市中央国党部院会副联", c[len(c)-1]) && !titleEndsAt(c) {
+		if allHan(c) && isSurnameStart(c) && !strings.ContainsRune("委省市中央国党部院会副联局司处办厅所组社团协", c[len(c)-1]) && !titleEndsAt(c) {
 			return string(c)
 		}
 	}
