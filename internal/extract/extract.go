@@ -29,7 +29,9 @@ const Kind = "readout"
 //	1  first rules: meetings, people and titles, formulations (EN, ZH)
 //	2  speech headings, 集体学习, inline headings, title lists, post-name
 //	   titles, held dates from datelines, standing-committee kinds
-const Version = 2
+//	3  verbs before titles, 党 not a surname, organisation words not names,
+//	   昨天 in times, plenum ordinals out of bodies
+const Version = 3
 
 // Record is what one document says. Meeting is nil for a document that
 // does not read out a meeting.
