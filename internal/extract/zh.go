@@ -822,7 +822,7 @@ func nameAt(s string) string {
 			continue
 		}
 		rest := s[len(string(rs[:l])):]
-		if nameStopAt(rest) && !zhNotNames[string(rs[:l])] {
+		if nameStopAt(rest) && !zhNotNames[string(rs[:l])] && !titleEndsAt(rs[:l]) {
 			return string(rs[:l])
 		}
 	}
@@ -830,7 +830,7 @@ func nameAt(s string) string {
 }
 
 // zhTitleStop ends a title when reading backwards from its last word.
-var zhTitleStop = []string{"维护", "拥护", "接受", "发表", "坚决", "继", "旬", "把", "拜会", "见证", "会见", "会晤", "看望", "陪同", "听取", "主持", "出席", "参加", "邀请", "接见", "慰问", "致电", "致信", "担任", "任命", "免去", "会议", "记者", "上午", "下午", "晚上", "强调", "指出", "表示", "宣布", "带领", "希望", "同志", "通报", "宣读", "作为", "感谢", "欢迎", "祝贺",
+var zhTitleStop = []string{"成立", "以", "用", "维护", "拥护", "接受", "发表", "坚决", "继", "旬", "把", "拜会", "见证", "会见", "会晤", "看望", "陪同", "听取", "主持", "出席", "参加", "邀请", "接见", "慰问", "致电", "致信", "担任", "任命", "免去", "会议", "记者", "上午", "下午", "晚上", "强调", "指出", "表示", "宣布", "带领", "希望", "同志", "通报", "宣读", "作为", "感谢", "欢迎", "祝贺",
 	"由", "在", "和", "与", "及", "同", "是", "向", "讯", "了", "的", "给", "等", "并", "率", "到", "赴", "说", "讲", "将"}
 
 // zhPeople finds TITLE NAME (省委书记王东峰; 中共中央总书记、国家主席、中央军委
