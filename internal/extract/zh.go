@@ -257,6 +257,11 @@ func zhMeeting(d *corpus.Document) *Meeting {
 		body = "中共中央政治局"
 	}
 	m.Body = strings.TrimSpace(body)
+	for _, p := range m.Presiders {
+		if strings.HasSuffix(m.Body, p) {
+			m.Body = "" // 王东峰主持召开…: the subject is the presider, not a body
+		}
+	}
 	m.Kind = zhKind(name)
 	if m.Kind == "meeting" {
 		m.Kind = zhKind(m.Body + "会议") // 省委常委会 + 会议: a standing committee meeting
