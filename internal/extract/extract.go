@@ -31,9 +31,9 @@ const Kind = "readout"
 //	   titles, held dates from datelines, standing-committee kinds
 //	3  verbs before titles, 党 not a surname, organisation words not names,
 //	   昨天 in times, plenum ordinals out of bodies
-//	4  no name that ends with a title word (任组长), 成立/以/用 before titles;
-//	   no presider as the body
-const Version = 4
+//	4  no name that ends with a title word (任组长), 成立/以/用 before titles
+//	5  a presider is not a body
+const Version = 5
 
 // Record is what one document says. Meeting is nil for a document that
 // does not read out a meeting.
