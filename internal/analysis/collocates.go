@@ -205,7 +205,7 @@ func (a *Analyzer) Collocates(ctx context.Context, r CollocRequest) (*CollocResu
 
 	gr := newGrams(v, r.MaxWords, r.MaxChars)
 	gr.countFrequent(&reg, int64(r.MinFreq))
-	if n := gr.frozen.n; n > maxCollocCandidates {
+	if n := gr.ci.n; n > maxCollocCandidates {
 		return nil, fmt.Errorf("%d candidate collocates, more than %d: raise the minimum frequency or narrow the query", n, maxCollocCandidates)
 	}
 	left := make([]int64, gr.nodes())
@@ -399,22 +399,36 @@ func addRun(pos *[maxGramLen + 1]int64, l, longest int) {
 }
 
 // countCorpus counts, in the documents p selects, every candidate of gr
-// and the k-gram positions, on every core (the vocabulary is only read).
+// and the k-gram positions, on every core (the vocabulary and the
+// candidates are only read). Each worker gathers the tokens of many
+// fields and counts them together (candidx.go).
 func countCorpus(ctx context.Context, p docPred, v *vocab, gr *grams, maxLen [2]int) ([]int64, [maxGramLen + 1]int64, error) {
 	nw := workers()
 	type part struct {
-		counts []int64
-		pos    [maxGramLen + 1]int64
-		sc     scanner
+		ids  []int32
+		join []bool
+		c    counter
+		pos  [maxGramLen + 1]int64
+		sc   scanner
 	}
 	parts := make([]*part, nw)
 	for i := range parts {
-		parts[i] = &part{counts: make([]int64, gr.nodes()), sc: scanner{v: v}}
+		parts[i] = &part{c: gr.ci.counter(), sc: scanner{v: v}}
 	}
+	stretch := parts[0].c.stretch()
 	err := scanDocs(ctx, p, nw, func(w int, doc *corpus.Document, _, _ int) error {
 		pt := parts[w]
 		for _, f := range [2]string{doc.Title, doc.Text} {
-			gr.countToks(pt.sc.field(f), pt.counts, &pt.pos)
+			toks := pt.sc.field(f)
+			addPositions(&pt.pos, toks, maxLen)
+			if len(pt.ids) > 0 && len(pt.ids)+len(toks) > stretch {
+				pt.c.add(pt.ids, pt.join)
+				pt.ids, pt.join = pt.ids[:0], pt.join[:0]
+			}
+			for _, t := range toks { // the first token of a field is joined to nothing
+				pt.ids = append(pt.ids, t.id)
+				pt.join = append(pt.join, t.join)
+			}
 		}
 		return nil
 	})
@@ -422,15 +436,12 @@ func countCorpus(ctx context.Context, p docPred, v *vocab, gr *grams, maxLen [2]
 	if err != nil {
 		return nil, pos, err
 	}
-	counts := parts[0].counts
+	counts := make([]int64, gr.nodes())
 	for _, pt := range parts {
+		pt.c.add(pt.ids, pt.join)
+		pt.c.total(counts)
 		for k := range pos {
 			pos[k] += pt.pos[k]
-		}
-		if pt != parts[0] {
-			for i, c := range pt.counts {
-				counts[i] += c
-			}
 		}
 	}
 	return counts, pos, nil

@@ -49,9 +49,8 @@ type grams struct {
 	kids   *table
 
 	min    int64
-	frozen *table   // the kids with count ≥ min, for walks (see freeze)
-	isCand []bool   // by node: count ≥ min
-	bloom  []uint64 // by node: a bit per candidate child's token (kidBit)
+	isCand []bool     // by node: count ≥ min
+	ci     *candIndex // the candidates, for walks and counts (see freeze)
 }
 
 func newGrams(v *vocab, maxWord, maxCJK int) *grams {
@@ -160,97 +159,29 @@ func (g *grams) countFrequent(s *stream, min int64) {
 	g.freeze()
 }
 
-// freeze keeps the candidates (count ≥ g.min) in g.frozen, the table walks
-// read; it is read-only afterwards and may be shared by goroutines.
+// freeze keeps the candidates (count ≥ g.min) in g.ci, the index walks and
+// counts read; it is read-only afterwards and may be shared by goroutines.
 func (g *grams) freeze() {
-	g.frozen = newTable(1 << 10)
 	g.isCand = make([]bool, len(g.count))
-	g.bloom = make([]uint64, len(g.count))
 	for c := 1; c < len(g.count); c++ {
-		if g.count[c] >= g.min {
-			g.isCand[c] = true
-			if c >= g.v.size() {
-				g.frozen.put(gramKey(g.parent[c], g.last[c]), int32(c))
-				g.bloom[g.parent[c]] |= kidBit(g.last[c])
-			}
-		}
+		g.isCand[c] = g.count[c] >= g.min
 	}
-}
-
-// kidBit is token t's bit in a node's bloom: a walk looks a child up in
-// the table only when its bit is set, which most tokens' is not.
-func kidBit(t int32) uint64 { return 1 << (uint32(t) * 0x9E3779B1 >> 26) }
-
-// next returns the candidate extending node by token t, or −1.
-func (g *grams) next(node, t int32) int32 {
-	if g.bloom[node]&kidBit(t) == 0 {
-		return -1
-	}
-	return g.frozen.get(gramKey(node, t))
+	g.ci = newCandIndex(g)
 }
 
 // candidate reports whether node is a candidate.
 func (g *grams) candidate(node int32) bool { return g.isCand[node] }
 
-// walk calls fn for every candidate n-gram occurrence in ids (joins as in
-// a stream): fn(p, node) for the occurrence starting at token p, shortest
-// first at each p.
+// walk calls fn(p, node) for every candidate n-gram occurrence in ids
+// (joins as in a stream), the occurrence of node starting at token p; the
+// occurrences of one length come in order of p (see candIndex.walk).
 func (g *grams) walk(ids []int32, join []bool, fn func(p int, node int32)) {
-	for p, id := range ids {
-		if !g.candidate(id) {
-			continue
-		}
-		fn(p, id)
-		node := id
-		for q := p + 1; q < len(ids) && join[q]; q++ {
-			if node = g.next(node, ids[q]); node < 0 {
-				break
-			}
-			fn(p, node)
-		}
-	}
-}
-
-// countToks adds to counts the occurrences of every candidate in the
-// tokens of one field (walk, without a call per occurrence), and to pos[k]
-// the field's k-gram positions (addPositions), in one pass.
-func (g *grams) countToks(toks []tok, counts []int64, pos *[maxGramLen + 1]int64) {
-	run := 0 // start of the current run of joined tokens
-	for p := range toks {
-		if p > run && !toks[p].join {
-			addRun(pos, p-run, g.maxLen[toks[run].kind])
-			run = p
-		}
-		id := toks[p].id
-		if !g.isCand[id] {
-			continue
-		}
-		counts[id]++
-		node := id
-		for q := p + 1; q < len(toks) && toks[q].join; q++ {
-			if node = g.next(node, toks[q].id); node < 0 {
-				break
-			}
-			counts[node]++
-		}
-	}
-	if len(toks) > run {
-		addRun(pos, len(toks)-run, g.maxLen[toks[run].kind])
-	}
+	g.ci.walk(ids, join, fn)
 }
 
 // nodeAt returns the candidate of the tokens ids, or −1.
 func (g *grams) nodeAt(ids []int32) int32 {
-	if len(ids) == 0 || !g.candidate(ids[0]) {
-		return -1
-	}
-	node := ids[0]
-	for _, t := range ids[1:] {
-		if node = g.frozen.get(gramKey(node, t)); node < 0 {
-			return -1
-		}
-	}
-	return node
+	return g.ci.at(ids)
 }
 
 // suffix returns the node of node's tokens but the first, or −1 when it
