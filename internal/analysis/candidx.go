@@ -32,6 +32,9 @@ type candIndex struct {
 	t64    *candTables[uint64]
 }
 
+// wideKeys makes every candIndex use 64-bit keys (tests read both ways).
+var wideKeys = false
+
 type candKey interface{ ~uint32 | ~uint64 }
 
 // candTables is the tables of levels 2 and up (lv[k] for k tokens), with
@@ -108,7 +111,7 @@ func newCandIndex(g *grams) *candIndex {
 	for k := 2; k <= top; k++ {
 		x.node[k] = make([]int32, sizes[k])
 	}
-	if wide {
+	if wide || wideKeys {
 		x.t64 = buildTables[uint64](g, x, sizes, shifts)
 	} else {
 		x.t32 = buildTables[uint32](g, x, sizes, shifts)
