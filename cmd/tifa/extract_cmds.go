@@ -40,6 +40,10 @@ func addRecordFilters(root *cobra.Command, g *globals) {
 		pre := c.PreRunE
 		c.PreRunE = func(cmd *cobra.Command, args []string) error {
 			if f.Active() {
+				// The records live in the embedded index only.
+				if err := g.errNotOnEngine(); err != nil {
+					return err
+				}
 				g.view = func(s *store.Snapshot) (*store.Snapshot, error) { return extract.Mask(s, f) }
 			}
 			if pre != nil {
@@ -84,6 +88,11 @@ or of older rules (--force: all of them) and commits.
 				return err
 			}
 			out := cmd.OutOrStdout()
+			if all || id != "" {
+				if err := g.errNotOnEngine(); err != nil {
+					return err
+				}
+			}
 			switch {
 			case all:
 				if id != "" || len(args) > 0 {
@@ -217,6 +226,9 @@ func (r *recordFlags) filter() extract.Filter {
 // withRecords checks the flags and opens the index for a records command.
 func withRecords(g *globals, rf *recordFlags, f func(snap *store.Snapshot) error) error {
 	if err := rf.check(); err != nil {
+		return err
+	}
+	if err := g.errNotOnEngine(); err != nil {
 		return err
 	}
 	if rf.limit < 1 {
