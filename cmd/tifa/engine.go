@@ -19,7 +19,7 @@ import (
 // live, the embedded index (empty) or a ClickHouse address (SPEC §7).
 func addEngineFlag(root *cobra.Command, g *globals) {
 	root.PersistentFlags().StringVar(&g.engine, "engine", os.Getenv("TIFA_ENGINE"),
-		"clickhouse://HOST:PORT/DATABASE?cluster=NAME to use ClickHouse instead of the --index directory (default $TIFA_ENGINE)")
+		"clickhouse://HOST:9000/DATABASE?cluster=NAME&http_port=8123 to use ClickHouse instead of the --index directory: the native port in the address, the HTTP port (for inserts) as http_port (default $TIFA_ENGINE)")
 }
 
 // engineConfig parses --engine; ok is false for the embedded index.
@@ -86,16 +86,18 @@ func (g *globals) openSink(ctx context.Context, opt store.Options) (sink, error)
 	}
 	w, err := clickhouse.NewWriter(ctx, c)
 	if err != nil {
+		c.Close()
 		return nil, &exitError{exitIndex, err}
 	}
 	w.Hold = !opt.AutoCommit
-	return &chSink{w: w}, nil
+	return &chSink{c: c, w: w}, nil
 }
 
 // chSink adapts clickhouse.Writer to ingest. ClickHouse does not tell an
 // insert from a replacement, so every document counts as added; a
 // replaced id is counted once by every read all the same.
 type chSink struct {
+	c     *clickhouse.Client
 	w     *clickhouse.Writer
 	stats store.Stats
 }
@@ -110,7 +112,7 @@ func (s *chSink) Add(d corpus.Document) (store.Outcome, error) {
 
 func (s *chSink) Commit() error                            { return s.w.Flush() }
 func (s *chSink) Abort()                                   { s.w.Discard() }
-func (s *chSink) Close() error                             { return nil }
+func (s *chSink) Close() error                             { return s.c.Close() }
 func (s *chSink) Stats() store.Stats                       { return s.stats }
 func (s *chSink) Compact(ctx context.Context) (int, error) { return 0, nil }
 

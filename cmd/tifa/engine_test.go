@@ -22,8 +22,8 @@ import (
 // hundred queries on real corpora; this test covers the command line.)
 func TestCLI_Engine(t *testing.T) {
 	servers := chtest.Start(t, 2)
-	eng := fmt.Sprintf("clickhouse://%s:%s@%s,%s/cli?cluster=%s&batch=30", chtest.User, chtest.Password,
-		servers[0].HTTPAddr, servers[1].HTTPAddr, chtest.Cluster)
+	eng := fmt.Sprintf("clickhouse://%s:%s@%s,%s/cli?cluster=%s&batch=30&http_port=%d", chtest.User, chtest.Password,
+		servers[0].TCPAddr, servers[1].TCPAddr, chtest.Cluster, servers[0].HTTPPort)
 	idx := filepath.Join(t.TempDir(), "idx")
 	run(t, exitRejected, "ingest", "-q", "--engine", eng, examples) // examples/bad.jsonl: exit 3 on either engine
 	run(t, exitRejected, "ingest", "-q", "--index", idx, examples)
@@ -101,8 +101,11 @@ func TestCLI_Engine(t *testing.T) {
 		want string
 	}{
 		{[]string{"trend", "x", "--engine", fmt.Sprintf("clickhouse://127.0.0.1:%d/cli", free)}, exitIndex, "server unreachable"},
-		{[]string{"stats", "--engine", "clickhouse://tifa:wrong@" + servers[0].HTTPAddr + "/cli?cluster=" + chtest.Cluster}, exitIndex, "authentication failed"},
-		{[]string{"search", "x", "--engine", "clickhouse://" + servers[0].HTTPAddr + "/nosuch"}, exitIndex, "tifa ingest --engine"},
+		{[]string{"stats", "--engine", "clickhouse://tifa:wrong@" + servers[0].TCPAddr + "/cli?cluster=" + chtest.Cluster}, exitIndex, "authentication failed"},
+		{[]string{"search", "x", "--engine", "clickhouse://" + servers[0].TCPAddr + "/nosuch"}, exitIndex, "tifa ingest --engine"},
+		// The HTTP port in the address, as HTTP-only versions had it.
+		{[]string{"search", "x", "--engine", "clickhouse://" + servers[0].HTTPAddr + "/cli"}, exitIndex, "http_port"},
+		{[]string{"ingest", "-q", "--engine", fmt.Sprintf("clickhouse://%s/cli_nohttp?http_port=%d", servers[0].TCPAddr, free), examples}, exitIndex, "server unreachable"},
 		{[]string{"search", "x", "--engine", "postgres://h/db"}, exitUsage, "bad engine address"},
 		{[]string{"lifecycle", "x", "--engine", eng}, exitUsage, "not supported with --engine"},
 		{[]string{"search", "(x", "--engine", eng}, exitUsage, "query error at column"},

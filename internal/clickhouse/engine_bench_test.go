@@ -39,7 +39,7 @@ func BenchmarkEngine(b *testing.B) {
 	}
 	servers := chtest.Start(b, 2)
 	ctx := context.Background()
-	cfg := Config{Hosts: []string{servers[0].HTTPAddr, servers[1].HTTPAddr}, User: chtest.User, Password: chtest.Password,
+	cfg := Config{Hosts: []string{servers[0].TCPAddr, servers[1].TCPAddr}, HTTPPort: servers[0].HTTPPort, User: chtest.User, Password: chtest.Password,
 		Cluster: chtest.Cluster, BatchRows: 20000}
 	ingest := func(b *testing.B, db string) {
 		cfg := cfg
@@ -48,6 +48,7 @@ func BenchmarkEngine(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		defer c.Close()
 		w, err := NewWriter(ctx, c)
 		if err != nil {
 			b.Fatal(err)

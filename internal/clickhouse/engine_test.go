@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tifa-project/tifa/internal/clickhouse/chtest"
@@ -61,7 +62,7 @@ func TestEngine_SameAnswers(t *testing.T) {
 	}
 	servers := chtest.Start(t, 2)
 	ctx := context.Background()
-	cfg := Config{Hosts: []string{servers[0].HTTPAddr, servers[1].HTTPAddr}, User: chtest.User, Password: chtest.Password,
+	cfg := Config{Hosts: []string{servers[0].TCPAddr, servers[1].TCPAddr}, HTTPPort: servers[0].HTTPPort, User: chtest.User, Password: chtest.Password,
 		Database: "tifa_test", Cluster: chtest.Cluster, BatchRows: 100}
 
 	// Ingest: the corpora, the synthetic documents, then replacements
@@ -70,6 +71,7 @@ func TestEngine_SameAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer c.Close()
 	t.Logf("ClickHouse %s, countSubstrings: %v", c.Version(), c.Has("countSubstrings"))
 	cw, err := NewWriter(ctx, c)
 	if err != nil {
@@ -133,16 +135,17 @@ func TestEngine_SameAnswers(t *testing.T) {
 	// Rows landed on both shards, and FINAL counts each id once.
 	var shardRows []uint64
 	for _, s := range servers {
-		one := Config{Hosts: []string{s.HTTPAddr}, User: "default", Database: cfg.Database}
+		one := Config{Hosts: []string{s.TCPAddr}, HTTPPort: s.HTTPPort, User: "default", Database: cfg.Database}
 		sc, err := Dial(ctx, one)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := sc.query(ctx, s.HTTPAddr, "SELECT count() FROM tifa_test.docs_local")
-		if err != nil {
+		var n uint64
+		if err := sc.query(ctx, "SELECT count() FROM tifa_test.docs_local", func(r driver.Rows) error { return r.Scan(&n) }); err != nil {
 			t.Fatal(err)
 		}
-		shardRows = append(shardRows, r.UInt64())
+		sc.Close()
+		shardRows = append(shardRows, n)
 	}
 	if shardRows[0] == 0 || shardRows[1] == 0 || shardRows[0]+shardRows[1] != uint64(len(all)) {
 		t.Fatalf("rows per shard %v, want both > 0 and %d in all", shardRows, len(all))
@@ -283,6 +286,38 @@ func TestEngine_SameAnswers(t *testing.T) {
 		bad.Hosts = []string{fmt.Sprintf("127.0.0.1:%d", chtest.FreePorts(t, 1)[0])}
 		if _, err := Open(ctx, bad); !errors.Is(err, ErrUnreachable) {
 			t.Errorf("no server: %v, want ErrUnreachable", err)
+		}
+		// The HTTP port where the native one belongs (an address of
+		// the HTTP-only versions).
+		bad = cfg
+		bad.Hosts = []string{servers[0].HTTPAddr}
+		if _, err := Open(ctx, bad); !errors.Is(err, ErrBadURL) || !strings.Contains(err.Error(), "http_port") {
+			t.Errorf("HTTP port as the native one: %v, want ErrBadURL naming http_port", err)
+		}
+		// Reads fine, but nothing answers on http_port: the insert says so.
+		bad = cfg
+		bad.Database = "tifa_test_nohttp"
+		bad.HTTPPort = chtest.FreePorts(t, 1)[0]
+		bc, err := Dial(ctx, bad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer bc.Close()
+		bw, err := NewWriter(ctx, bc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := bw.Add(docs[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := bw.Flush(); !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "http_port") {
+			t.Errorf("insert with no HTTP server: %v, want ErrUnreachable naming http_port", err)
+		}
+		// A deadline already past: the context's error, not a server's.
+		dctx, cancel := context.WithTimeout(ctx, -time.Second)
+		defer cancel()
+		if _, err := ch.Search(dctx, query.SearchRequest{Query: "的"}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("search past its deadline: %v, want context.DeadlineExceeded", err)
 		}
 	})
 }

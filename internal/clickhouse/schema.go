@@ -68,9 +68,9 @@ func (c *Client) EnsureSchema(ctx context.Context) error {
 		stmts = append(stmts, fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s%s AS %s ENGINE = Distributed(%s, %s, docs_local, cityHash64(id))",
 			c.table(), onCluster, c.localTable(), c.cfg.Cluster, c.cfg.Database))
 	}
-	for _, h := range hosts {
+	for i, h := range hosts {
 		for _, s := range stmts {
-			if err := c.exec(ctx, h, s); err != nil {
+			if err := c.exec(ctx, i, s); err != nil {
 				return fmt.Errorf("create tables on %s: %w", h, err)
 			}
 		}
@@ -81,9 +81,9 @@ func (c *Client) EnsureSchema(ctx context.Context) error {
 // Drop removes the tifa tables of the database on every host (tests and
 // `tifa` users starting over).
 func (c *Client) Drop(ctx context.Context) error {
-	for _, h := range c.cfg.Hosts {
+	for i := range c.cfg.Hosts {
 		for _, t := range []string{c.table(), c.localTable()} {
-			if err := c.exec(ctx, h, "DROP TABLE IF EXISTS "+t); err != nil {
+			if err := c.exec(ctx, i, "DROP TABLE IF EXISTS "+t); err != nil {
 				return err
 			}
 		}

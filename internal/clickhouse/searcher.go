@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"github.com/tifa-project/tifa/internal/index"
 	"github.com/tifa-project/tifa/internal/query"
 )
@@ -27,29 +29,25 @@ func Open(ctx context.Context, cfg Config) (*Searcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Searcher{c: c}
-	r, err := c.query(ctx, cfg.Hosts[0], "SELECT count() FROM "+c.table()+" WHERE 0")
-	if err != nil {
+	if err := c.query(ctx, "SELECT count() FROM "+c.table()+" WHERE 0", func(driver.Rows) error { return nil }); err != nil {
+		c.Close()
 		return nil, err
 	}
-	return s, r.err
+	return &Searcher{c: c}, nil
 }
 
 // Client returns the searcher's client.
 func (s *Searcher) Client() *Client { return s.c }
 
-// Close releases idle connections.
-func (s *Searcher) Close() error {
-	s.c.hc.CloseIdleConnections()
-	return nil
-}
+// Close closes the connections.
+func (s *Searcher) Close() error { return s.c.Close() }
 
 // read runs a query on the first host. Every read of tifa's rows says
 // FINAL (one row per id) and keeps the WHERE after FINAL: with a condition
 // moved into PREWHERE an older version of a replaced id could pass where
 // its newest does not.
-func (s *Searcher) read(ctx context.Context, sql string) (*rows, error) {
-	return s.c.query(ctx, s.c.cfg.Hosts[0], sql+"\nSETTINGS optimize_move_to_prewhere = 0")
+func (s *Searcher) read(ctx context.Context, sql string, row func(driver.Rows) error) error {
+	return s.c.query(ctx, sql+"\nSETTINGS optimize_move_to_prewhere = 0", row)
 }
 
 // from is the FROM clause of every read: the newest version of each id.
@@ -68,19 +66,21 @@ type match struct {
 // version column is not read ("Cannot find column version").
 const docCols = "id, day, date, source, lang, url, meta_keys, meta_values, title, text, toUInt64(title_n + text_n), version"
 
-func readDoc(r *rows) *doc {
-	d := &doc{id: r.Str(), day: r.Int32(), date: r.Str(), source: r.Str(), lang: r.Str(), url: r.Str()}
-	keys, vals := r.Strs(), r.Strs()
-	d.title, d.text = r.Str(), r.Str()
-	d.toks = int64(r.UInt64())
-	r.UInt64()
+func readDoc(r driver.Rows) (*doc, error) {
+	d := &doc{}
+	var keys, vals []string
+	var toks, version uint64
+	if err := r.Scan(&d.id, &d.day, &d.date, &d.source, &d.lang, &d.url, &keys, &vals, &d.title, &d.text, &toks, &version); err != nil {
+		return nil, err
+	}
+	d.toks = int64(toks)
 	d.meta = map[string]string{}
 	for i := range keys {
 		if _, ok := d.meta[keys[i]]; !ok && i < len(vals) {
 			d.meta[keys[i]] = vals[i]
 		}
 	}
-	return d
+	return d, nil
 }
 
 // matches returns every document matching n that passes f.
@@ -93,20 +93,17 @@ func (s *Searcher) matches(ctx context.Context, n query.Node, f query.Filter) ([
 		return s.readMatches(ctx, "SELECT id, day, hits, toks FROM "+exactSub(p, s.from(), where))
 	}
 	var out []match
-	r, err := s.read(ctx, "SELECT "+docCols+" FROM "+s.from()+" WHERE "+where+" AND "+p.pre)
-	if err != nil {
-		return nil, err
-	}
-	for r.More() {
-		d := readDoc(r)
-		if r.err != nil {
-			break
+	err = s.read(ctx, "SELECT "+docCols+" FROM "+s.from()+" WHERE "+where+" AND "+p.pre, func(r driver.Rows) error {
+		d, err := readDoc(r)
+		if err != nil {
+			return err
 		}
 		if ok, h := newDocEval(d).eval(n); ok {
 			out = append(out, match{id: d.id, day: d.day, hits: h, toks: d.toks})
 		}
-	}
-	return out, r.err
+		return nil
+	})
+	return out, err
 }
 
 // prepare translates n and f.
@@ -127,15 +124,14 @@ func exactSub(p *plan, from, where string) string {
 }
 
 func (s *Searcher) readMatches(ctx context.Context, sql string) ([]match, error) {
-	r, err := s.read(ctx, sql)
-	if err != nil {
-		return nil, err
-	}
 	var out []match
-	for r.More() {
-		out = append(out, match{id: r.Str(), day: r.Int32(), hits: r.UInt64(), toks: r.Int64()})
-	}
-	return out, r.err
+	err := s.read(ctx, sql, func(r driver.Rows) error {
+		var m match
+		err := r.Scan(&m.id, &m.day, &m.hits, &m.toks)
+		out = append(out, m)
+		return err
+	})
+	return out, err
 }
 
 // page returns the number of documents an exact plan matches and the
@@ -143,14 +139,11 @@ func (s *Searcher) readMatches(ctx context.Context, sql string) ([]match, error)
 // page travels, however many documents match.
 func (s *Searcher) page(ctx context.Context, p *plan, where string, newest bool, k int) (int, []match, error) {
 	sub := exactSub(p, s.from(), where)
-	r, err := s.read(ctx, "SELECT count() FROM "+sub)
-	if err != nil {
-		return 0, nil, err
+	var n uint64
+	if err := s.read(ctx, "SELECT count() FROM "+sub, func(r driver.Rows) error { return r.Scan(&n) }); err != nil || k <= 0 {
+		return int(n), nil, err
 	}
-	total := int(r.UInt64())
-	if r.err != nil || k <= 0 {
-		return total, nil, r.err
-	}
+	total := int(n)
 	// Dated first, by (day, id), oldest or newest first; then the undated
 	// by id. The if() sorts the undated by id ascending either way.
 	order := "date = '' ASC, day ASC, id ASC"
@@ -166,16 +159,15 @@ func (s *Searcher) docs(ctx context.Context, ids []string) (map[string]*doc, err
 	out := map[string]*doc{}
 	for len(ids) > 0 {
 		k := min(len(ids), 500)
-		r, err := s.read(ctx, "SELECT "+docCols+" FROM "+s.from()+" WHERE "+inList("id", ids[:k]))
+		err := s.read(ctx, "SELECT "+docCols+" FROM "+s.from()+" WHERE "+inList("id", ids[:k]), func(r driver.Rows) error {
+			d, err := readDoc(r)
+			if err == nil {
+				out[d.id] = d
+			}
+			return err
+		})
 		if err != nil {
 			return nil, err
-		}
-		for r.More() {
-			d := readDoc(r)
-			out[d.id] = d
-		}
-		if r.err != nil {
-			return nil, r.err
 		}
 		ids = ids[k:]
 	}
@@ -284,14 +276,13 @@ func (s *Searcher) Search(ctx context.Context, r query.SearchRequest) (*query.Se
 // frequency, over every live document.
 func (s *Searcher) bm25(ctx context.Context, ms []match) ([]float64, error) {
 	const k1, b = 1.2, 0.75
-	r, err := s.read(ctx, "SELECT count(), sum(toUInt64(title_n + text_n)) FROM (SELECT title_n, text_n, version FROM "+s.from()+")")
+	var n, t uint64
+	err := s.read(ctx, "SELECT count(), sum(toUInt64(title_n + text_n)) FROM (SELECT title_n, text_n, version FROM "+s.from()+")",
+		func(r driver.Rows) error { return r.Scan(&n, &t) })
 	if err != nil {
 		return nil, err
 	}
-	N, toks := float64(r.UInt64()), float64(r.UInt64())
-	if r.err != nil {
-		return nil, r.err
-	}
+	N, toks := float64(n), float64(t)
 	avg := toks / math.Max(N, 1)
 	df := float64(len(ms))
 	idf := math.Log(1 + (N-df+0.5)/(df+0.5))
@@ -345,15 +336,16 @@ func (s *Searcher) matchDays(ctx context.Context, n query.Node, f query.Filter) 
 }
 
 func (s *Searcher) readDays(ctx context.Context, sql string) ([]dayCount, error) {
-	r, err := s.read(ctx, sql)
-	if err != nil {
-		return nil, err
-	}
 	var out []dayCount
-	for r.More() {
-		out = append(out, dayCount{day: r.Int32(), docs: int64(r.UInt64()), hits: int64(r.UInt64())})
-	}
-	return out, r.err
+	err := s.read(ctx, sql, func(r driver.Rows) error {
+		var d dayCount
+		var docs, hits uint64
+		err := r.Scan(&d.day, &docs, &hits)
+		d.docs, d.hits = int64(docs), int64(hits)
+		out = append(out, d)
+		return err
+	})
+	return out, err
 }
 
 // Trend implements query.Searcher.
@@ -492,15 +484,14 @@ func (s *Searcher) Stats(ctx context.Context, f query.Filter) (*query.Stats, err
 	}
 	st := &query.Stats{Sources: map[string]int{}, Langs: map[string]int{}}
 	sub := "(SELECT day, date, source, lang, title_n, text_n, version FROM " + s.from() + " WHERE " + where + ")"
-	r, err := s.read(ctx, "SELECT count(), countIf(date = ''), sum(toUInt64(title_n + text_n)), minIf(day, date != ''), maxIf(day, date != '') FROM "+sub)
+	var docs, undated, toks uint64
+	var lo, hi int32
+	err = s.read(ctx, "SELECT count(), countIf(date = ''), sum(toUInt64(title_n + text_n)), minIf(day, date != ''), maxIf(day, date != '') FROM "+sub,
+		func(r driver.Rows) error { return r.Scan(&docs, &undated, &toks, &lo, &hi) })
 	if err != nil {
 		return nil, err
 	}
-	st.Docs, st.Undated, st.Tokens = int(r.UInt64()), int(r.UInt64()), int64(r.UInt64())
-	lo, hi := r.Int32(), r.Int32()
-	if r.err != nil {
-		return nil, r.err
-	}
+	st.Docs, st.Undated, st.Tokens = int(docs), int(undated), int64(toks)
 	if st.Docs > st.Undated {
 		a, b := index.DayString(lo), index.DayString(hi)
 		st.FirstDate, st.LastDate = &a, &b
@@ -509,16 +500,15 @@ func (s *Searcher) Stats(ctx context.Context, f query.Filter) (*query.Stats, err
 		col string
 		m   map[string]int
 	}{{"source", st.Sources}, {"lang", st.Langs}} {
-		r, err := s.read(ctx, "SELECT "+g.col+", count() FROM "+sub+" GROUP BY "+g.col)
+		err := s.read(ctx, "SELECT "+g.col+", count() FROM "+sub+" GROUP BY "+g.col, func(r driver.Rows) error {
+			var k string
+			var n uint64
+			err := r.Scan(&k, &n)
+			g.m[k] = int(n)
+			return err
+		})
 		if err != nil {
 			return nil, err
-		}
-		for r.More() {
-			k := r.Str()
-			g.m[k] = int(r.UInt64())
-		}
-		if r.err != nil {
-			return nil, r.err
 		}
 	}
 	parts := "system.parts"
@@ -526,12 +516,11 @@ func (s *Searcher) Stats(ctx context.Context, f query.Filter) (*query.Stats, err
 		parts = "cluster(" + quote(s.c.cfg.Cluster) + ", system.parts)"
 	}
 	table := strings.TrimPrefix(s.c.localTable(), s.c.cfg.Database+".")
-	r, err = s.c.query(ctx, s.c.cfg.Hosts[0], "SELECT sum(bytes_on_disk), count() FROM "+parts+" WHERE active AND database = "+quote(s.c.cfg.Database)+" AND table = "+quote(table))
-	if err != nil {
-		return nil, err
-	}
-	st.IndexBytes, st.Segments = int64(r.UInt64()), int(r.UInt64())
-	return st, r.err
+	var bytes, segs uint64
+	err = s.c.query(ctx, "SELECT sum(bytes_on_disk), count() FROM "+parts+" WHERE active AND database = "+quote(s.c.cfg.Database)+" AND table = "+quote(table),
+		func(r driver.Rows) error { return r.Scan(&bytes, &segs) })
+	st.IndexBytes, st.Segments = int64(bytes), int(segs)
+	return st, err
 }
 
 // Doc implements query.Searcher.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"github.com/tifa-project/tifa/internal/index"
 	"github.com/tifa-project/tifa/internal/query"
 )
@@ -145,16 +147,18 @@ func (t *translator) distinct(name string) ([]string, error) {
 	default:
 		return nil, fmt.Errorf("clickhouse: unknown field %q", name)
 	}
-	r, err := t.c.query(t.ctx, t.c.cfg.Hosts[0], sql)
+	var out []string
+	err := t.c.query(t.ctx, sql, func(r driver.Rows) error {
+		var v string
+		err := r.Scan(&v)
+		out = append(out, v)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for r.More() {
-		out = append(out, r.Str())
-	}
 	t.values[name] = out
-	return out, r.err
+	return out, nil
 }
 
 // inList is "expr IN ('a', 'b')", or 0 for no values.

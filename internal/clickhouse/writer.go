@@ -14,8 +14,8 @@ import (
 )
 
 // Writer adds documents to the ClickHouse tables in batches of
-// Config.BatchRows rows, one INSERT … FORMAT JSONEachRow each (over HTTP:
-// the native insert of old servers is not needed). It serves one
+// Config.BatchRows rows, one INSERT … FORMAT JSONEachRow each, over HTTP
+// to the first host's http_port (see Client.insert). It serves one
 // goroutine.
 type Writer struct {
 	c       *Client
@@ -112,7 +112,7 @@ func (w *Writer) send() error {
 	w.n = 0
 	w.flight, w.flightN = make(chan error, 1), n
 	go func(ch chan error) {
-		err := w.c.insert(w.ctx, w.c.cfg.Hosts[0], w.c.table(), data)
+		err := w.c.insert(w.ctx, w.c.table(), data)
 		if err != nil {
 			err = fmt.Errorf("insert %d documents: %w", n, err)
 		}
@@ -164,7 +164,7 @@ func (w *Writer) Flush() error {
 				}
 			}
 		}
-		if err := w.c.insert(w.ctx, w.c.cfg.Hosts[0], w.c.table(), data[:cut]); err != nil {
+		if err := w.c.insert(w.ctx, w.c.table(), data[:cut]); err != nil {
 			return fmt.Errorf("insert %d documents: %w", w.n, err)
 		}
 		data = data[cut:]

@@ -20,6 +20,8 @@ import (
 // Server is one clickhouse-server started by a test.
 type Server struct {
 	HTTPAddr string // 127.0.0.1:PORT of the HTTP interface
+	HTTPPort int
+	TCPAddr  string // 127.0.0.1:PORT of the native interface (tcp_port)
 	TCPPort  int
 	Dir      string
 }
@@ -83,8 +85,9 @@ const (
 )
 
 // Start starts n servers, each with its own config, users and data
-// directory under t.TempDir(), all naming the cluster "tifa_test" of n
-// shards (one server each). They are stopped when the test ends,
+// directory under t.TempDir(), its HTTP and native (tcp_port) interfaces
+// on free loopback ports, all naming the cluster "tifa_test" of n shards
+// (one server each). They are stopped when the test ends,
 // whatever happens: SIGTERM to the process group, SIGKILL after 10 s.
 // User "tifa" has the password "s3cret"; "default" none.
 func Start(t testing.TB, n int) []*Server {
@@ -93,7 +96,8 @@ func Start(t testing.TB, n int) []*Server {
 	servers := make([]*Server, n)
 	var shards strings.Builder
 	for i := range servers {
-		servers[i] = &Server{HTTPAddr: fmt.Sprintf("127.0.0.1:%d", ports[2*i]), TCPPort: ports[2*i+1], Dir: t.TempDir()}
+		servers[i] = &Server{HTTPAddr: fmt.Sprintf("127.0.0.1:%d", ports[2*i]), HTTPPort: ports[2*i],
+			TCPAddr: fmt.Sprintf("127.0.0.1:%d", ports[2*i+1]), TCPPort: ports[2*i+1], Dir: t.TempDir()}
 		fmt.Fprintf(&shards, "<shard><replica><host>127.0.0.1</host><port>%d</port></replica></shard>", servers[i].TCPPort)
 	}
 	for _, s := range servers {
@@ -103,11 +107,10 @@ func Start(t testing.TB, n int) []*Server {
 				t.Fatal(err)
 			}
 		}
-		_, hp, _ := net.SplitHostPort(s.HTTPAddr)
 		config := fmt.Sprintf(`<?xml version="1.0"?>
 <yandex>
   <logger><level>warning</level><log>%[1]s/log/server.log</log><errorlog>%[1]s/log/error.log</errorlog><console>0</console></logger>
-  <http_port>%[2]s</http_port>
+  <http_port>%[2]d</http_port>
   <tcp_port>%[3]d</tcp_port>
   <listen_host>127.0.0.1</listen_host>
   <path>%[1]s/data/</path>
@@ -122,7 +125,7 @@ func Start(t testing.TB, n int) []*Server {
   <max_concurrent_queries>32</max_concurrent_queries>
   <remote_servers><tifa_test>%[4]s</tifa_test></remote_servers>
 </yandex>
-`, d, hp, s.TCPPort, shards.String())
+`, d, s.HTTPPort, s.TCPPort, shards.String())
 		users := `<?xml version="1.0"?>
 <yandex>
   <profiles><default><max_memory_usage>1000000000</max_memory_usage><max_threads>2</max_threads></default></profiles>
