@@ -33,7 +33,8 @@ const Kind = "readout"
 //	   昨天 in times, plenum ordinals out of bodies
 //	4  no name that ends with a title word (任组长), 成立/以/用 before titles
 //	5  a presider is not a body
-const Version = 5
+//	6  进行 opens a meeting only with 学习 (集体学习)
+const Version = 6
 
 // Record is what one document says. Meeting is nil for a document that
 // does not read out a meeting.

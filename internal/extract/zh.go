@@ -409,10 +409,13 @@ func mayBeMeeting(title string, lead, paras []string) bool {
 		if !strings.ContainsAny(h, "召举进主讲开闭集") {
 			continue
 		}
-		for _, v := range []string{"召开", "举行", "进行", "主持", "讲话", "开幕", "闭幕", "闭会", "集会"} {
+		for _, v := range []string{"召开", "举行", "主持", "讲话", "开幕", "闭幕", "闭会", "集会"} {
 			if strings.Contains(h, v) {
 				return true
 			}
+		}
+		if strings.Contains(h, "进行") && strings.Contains(h, "学习") {
+			return true // 就…进行第八次集体学习
 		}
 	}
 	return false
