@@ -34,7 +34,8 @@ const Kind = "readout"
 //	4  no name that ends with a title word (任组长), 成立/以/用 before titles
 //	5  a presider is not a body
 //	6  进行 opens a meeting only with 学习 (集体学习)
-const Version = 6
+//	7  Chinese title and text read apart for people
+const Version = 7
 
 // Record is what one document says. Meeting is nil for a document that
 // does not read out a meeting.
@@ -121,6 +122,24 @@ func Decode(b []byte) (Record, error) {
 // Annotate is the store.Annotator function: Encode(Extract(d)).
 func Annotate(d *corpus.Document) []byte { return Encode(Extract(d)) }
 
+// mergePeople appends the facts of b not in a.
+func mergePeople(a, b []Person) []Person {
+	if len(a) == 0 {
+		return b
+	}
+	seen := map[Person]bool{}
+	for _, p := range a {
+		seen[p] = true
+	}
+	for _, p := range b {
+		if !seen[p] && len(a) < maxPeople {
+			seen[p] = true
+			a = append(a, p)
+		}
+	}
+	return a
+}
+
 // isZH tells whether d is read by the Chinese rules: its lang, else the
 // share of Han characters in its first 2,000 bytes.
 func isZH(d *corpus.Document) bool {
@@ -157,6 +176,24 @@ func paragraphs(text string) []string {
 	return out
 }
 
+// firstParagraphs returns at most n of the first paragraphs of text,
+// without splitting the rest.
+func firstParagraphs(text string, n int) []string {
+	var out []string
+	for len(out) < n && text != "" {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
 // cut returns s shortened to n runes, with "…" when it was longer.
 func cut(s string, n int) string {
 	s = strings.TrimSpace(s)
@@ -188,7 +225,8 @@ func addUnique(list []string, s string) []string {
 // PeopleOf returns the persons named with a title in d's title and text.
 func PeopleOf(d *corpus.Document) []Person {
 	if isZH(d) {
-		return zhPeople(d.Title + "\n\n" + d.Text)
+		// The title and the text apart: no title runs from one into the other.
+		return mergePeople(zhPeople(d.Title), zhPeople(d.Text))
 	}
 	return enPeople(d.Title + "\n\n" + d.Text)
 }

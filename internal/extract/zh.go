@@ -95,7 +95,7 @@ var zhPlenumOrdinal = regexp.MustCompile(`[一二三四五六七八九十]+中$`
 // starting 会议指出…), at most three, with datelines stripped.
 func zhLeadParas(text string) []string {
 	var out []string
-	for _, p := range paragraphs(text) {
+	for _, p := range firstParagraphs(text, 3) {
 		if len(out) == 3 {
 			break
 		}
@@ -136,12 +136,12 @@ var zhBareKinds = map[string]bool{"有关": true, "相关": true, "扩大": true
 
 // zhMeeting reads the meeting of a Chinese readout, nil when d is none.
 func zhMeeting(d *corpus.Document) *Meeting {
-	paras := paragraphs(d.Text)
 	lead := zhLeadParas(d.Text)
 	title := d.Title
-	if !mayBeMeeting(title, lead, paras) {
+	if !mayBeMeeting(title, lead, firstParagraphs(d.Text, 1)) {
 		return nil
 	}
+	paras := paragraphs(d.Text)
 	said := 0
 	for _, p := range paras {
 		if hasAnyPrefix(p, zhSaid) {
