@@ -85,6 +85,15 @@ const (
 // to say gives a Record with a nil Meeting and no people or formulations.
 func Extract(d *corpus.Document) Record {
 	r := Record{ID: d.ID, Date: d.Date}
+	// The readers of internal/corpus already turn invalid UTF-8 into
+	// U+FFFD; a caller that did not gets the same, so that every string
+	// of a record survives its JSON encoding.
+	if !utf8.ValidString(d.Title) || !utf8.ValidString(d.Text) {
+		c := *d
+		c.Title = strings.ToValidUTF8(c.Title, "\uFFFD")
+		c.Text = strings.ToValidUTF8(c.Text, "\uFFFD")
+		d = &c
+	}
 	if isZH(d) {
 		r.Meeting = zhMeeting(d)
 	} else {
