@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tifa-project/tifa/internal/corpus"
+	"github.com/tifa-project/tifa/internal/dups"
 	"github.com/tifa-project/tifa/internal/extract"
 	"github.com/tifa-project/tifa/internal/query"
 	"github.com/tifa-project/tifa/internal/server"
@@ -605,4 +606,63 @@ func TestPage_NoRecords(t *testing.T) {
 	if !eval[bool](p, `document.getElementById('meeting-card').hidden`) {
 		t.Error("a meeting card over an index without records")
 	}
+}
+
+// TestPage_Collapse: "Duplicates once" sends collapse=1 to the trend, the
+// results and KWIC, keeps it in the URL, and the chart then shows the
+// API's collapsed counts: one wire story printed by three outlets is one
+// document.
+func TestPage_Collapse(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	w, err := store.OpenWriter(dir, store.Options{Annotators: []store.Annotator{dups.Annotator()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wire := "新华社北京电 记者从有关部门获悉，今年以来各地扎实推动共同富裕，城乡居民收入稳步增长，公共服务均等化水平持续提高。（虚构的示例稿件）"
+	docs := []corpus.Document{
+		{ID: "w1", Date: "2022-03-01", Source: "甲日报（虚构）", Title: "扎实推动共同富裕", Text: wire},
+		{ID: "w2", Date: "2022-03-02", Source: "乙日报（虚构）", Title: "扎实推动共同富裕", Text: wire},
+		{ID: "w3", Date: "2022-03-02", Source: "丙日报（虚构）", Title: "扎实推动共同富裕", Text: wire},
+		{ID: "o1", Date: "2022-05-09", Source: "甲日报（虚构）", Title: "夏粮生产", Text: "各地抓好夏粮生产，促进农民增收，助力共同富裕。（虚构）"},
+	}
+	for _, d := range docs {
+		if _, err := w.Add(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	ts := servertest.Start(t, dir, server.Config{})
+	q := url.QueryEscape("共同富裕")
+	all := apiGet[query.TrendResult](t, ts.URL, "/api/trend?q="+q+"&by=year")
+	once := apiGet[query.TrendResult](t, ts.URL, "/api/trend?q="+q+"&by=year&collapse=1")
+	docsOf := func(r query.TrendResult) int64 {
+		var n int64
+		for _, b := range r.Series[0].Buckets {
+			n += int64(b.Docs)
+		}
+		return n
+	}
+	if docsOf(all) != 4 || docsOf(once) != 2 {
+		t.Fatalf("API: %d documents, %d collapsed; want 4 and 2", docsOf(all), docsOf(once))
+	}
+
+	p := newPage(t, ts.URL)
+	p.open("/?lang=en&q=" + q + "&by=year")
+	p.wait(`window.tifa.trend() && document.querySelectorAll('#results li').length === 4`)
+	p.click("duplicates once", `#collapse`)
+	p.wait(`location.search.includes('collapse=1') && document.querySelectorAll('#results li').length === 2`)
+	p.wait(`(document.body.dataset.busy || '0') === '0'`)
+	if got := eval[int64](p, `window.tifa.trend().series[0].buckets.reduce((n, b) => n + b.docs, 0)`); got != docsOf(once) {
+		t.Errorf("collapsed chart: %d documents, API %d", got, docsOf(once))
+	}
+	if ids := eval[[]string](p, `Array.from(document.querySelectorAll('#results a.doclink')).map(a => a.dataset.id)`); !reflect.DeepEqual(ids, []string{"o1", "w1"}) {
+		t.Errorf("collapsed results %q, want the other story and the earliest print of the wire story", ids)
+	}
+	// The state is in the URL.
+	shared := eval[string](p, `location.pathname + location.search`)
+	p.open(shared)
+	p.wait(`document.getElementById('collapse').checked && document.querySelectorAll('#results li').length === 2`)
 }

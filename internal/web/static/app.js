@@ -9,6 +9,7 @@
   const STRINGS = {
     en: {
       addFormulation: '+ another formulation', syntax: 'Query syntax', from: 'From', to: 'To',
+      collapse: 'Duplicates once', collapseTip: 'Count each cluster of duplicate and near-duplicate documents once (its earliest document)',
       sources: 'Sources', allSources: 'all', nSources: n => `${n} selected`, run: 'Show',
       placeholder: 'a formulation, e.g. 动态清零 or "common prosperity"', remove: 'remove',
       hPhrase: 'phrase: the words next to each other (a bare run of words is one phrase)',
@@ -50,6 +51,7 @@
     },
     zh: {
       addFormulation: '+ 再加一个提法', syntax: '查询语法', from: '起', to: '止',
+      collapse: '重复稿只计一次', collapseTip: '相同或近似重复的文档只计一次（取最早的一篇）',
       sources: '来源', allSources: '全部', nSources: n => `已选 ${n} 个`, run: '显示',
       placeholder: '提法，如 动态清零 或 "common prosperity"', remove: '删除',
       hPhrase: '短语：词语相邻出现（连续的词即一个短语）',
@@ -137,6 +139,7 @@
     state.from = p.get('from') || '';
     state.to = p.get('to') || '';
     state.sources = p.getAll('source');
+    state.collapse = p.get('collapse') === '1';
     state.by = BYS.includes(p.get('by')) ? p.get('by') : 'month';
     state.y = YS.includes(p.get('y')) ? p.get('y') : 'hits';
     state.tab = ['kwic', 'colloc'].includes(p.get('tab')) ? p.get('tab') : 'results';
@@ -159,6 +162,7 @@
     if (s.from) p.set('from', s.from);
     if (s.to) p.set('to', s.to);
     s.sources.forEach(x => p.append('source', x));
+    if (s.collapse) p.set('collapse', '1');
     if (s.by !== 'month') p.set('by', s.by);
     if (s.y !== 'hits') p.set('y', s.y);
     if (s.tab !== 'results') p.set('tab', s.tab);
@@ -203,6 +207,9 @@
     return body;
   }
   const filterParams = () => ({ from: state.from, to: state.to, source: state.sources });
+  // collapseParam is for the endpoints that count a cluster of duplicates
+  // once (search, trend, kwic: doc/api.md).
+  const collapseParam = () => (state.collapse ? { collapse: 1 } : {});
   const activeQs = () => state.qs.filter(q => q.trim() !== '');
 
   function showStatus(msg) {
@@ -221,6 +228,7 @@
     $('lang').textContent = state.lang === 'zh' ? 'English' : '中文';
     $('lang').lang = state.lang === 'zh' ? 'en' : 'zh';
     document.querySelectorAll('#formulations input').forEach(i => { i.placeholder = t('placeholder'); });
+    $('collapse-label').title = t('collapseTip');
     document.querySelectorAll('#formulations .remove').forEach(b => { b.title = t('remove'); b.setAttribute('aria-label', t('remove')); });
     sourcesSummary();
     loadCorpus();
@@ -243,6 +251,7 @@
     box.textContent = '';
     state.qs.forEach((q, i) => box.append(formulationRow(q, i)));
     $('from').value = state.from;
+    $('collapse').checked = state.collapse;
     $('to').value = state.to;
     renderSources();
     $('by').value = state.by;
@@ -330,6 +339,7 @@
     state.from = $('from').value;
     state.to = $('to').value;
     state.sources = Array.from(document.querySelectorAll('#sources input:checked')).map(i => i.value);
+    state.collapse = $('collapse').checked;
   }
 
   function renderSources() {
@@ -409,7 +419,9 @@
     try {
       const params = Object.assign({ q: activeQs(), by: state.by }, filterParams());
       // The lifecycle (peak, gaps) only adds marks: the trend does without it.
-      [res, lc] = await Promise.all([api('trend', params), api('lifecycle', params).catch(() => null)]);
+      // Collapsed counts have no lifecycle (it counts every document): no marks then.
+      [res, lc] = await Promise.all([api('trend', Object.assign({}, params, collapseParam())),
+        state.collapse ? null : api('lifecycle', params).catch(() => null)]);
     } catch (e) {
       if (current('trend', my)) showError(e);
       return;
@@ -704,7 +716,7 @@
     let answers;
     try {
       answers = await Promise.all(activeQs().map(q => api('search',
-        { q, from, to, source: state.sources, sort: 'newest', limit: BUCKET_LIMIT })));
+        Object.assign({ q, from, to, source: state.sources, sort: 'newest', limit: BUCKET_LIMIT }, collapseParam()))));
     } catch (e) {
       if (current('bucket', my)) { box.textContent = ''; showError(e); }
       return;
@@ -760,7 +772,7 @@
     const offset = more && results ? results.hits.length : 0;
     let r;
     try {
-      r = await api('search', Object.assign({ q: focusQ(), sort: state.sort, limit: PAGE, offset }, filterParams()));
+      r = await api('search', Object.assign({ q: focusQ(), sort: state.sort, limit: PAGE, offset }, filterParams(), collapseParam()));
     } catch (e) {
       if (current('list', my)) showError(e);
       return;
@@ -818,7 +830,7 @@
     const my = ticket('list');
     let r;
     try {
-      r = await api('kwic', Object.assign({ q: focusQ(), limit: KWIC_LIMIT }, filterParams()));
+      r = await api('kwic', Object.assign({ q: focusQ(), limit: KWIC_LIMIT }, filterParams(), collapseParam()));
     } catch (e) {
       if (current('list', my)) showError(e);
       return;
@@ -1155,6 +1167,12 @@
       renderForm();
       const ins = document.querySelectorAll('#formulations input.q');
       ins[ins.length - 1].focus();
+    });
+    $('collapse').addEventListener('change', () => {
+      syncForm();
+      state.bucket = '';
+      pushURL();
+      if (activeQs().length) render();
     });
     $('lang').addEventListener('click', () => {
       syncForm();
