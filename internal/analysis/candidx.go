@@ -1,6 +1,10 @@
 package analysis
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+	"unicode/utf8"
+)
 
 // The candidates of a grams, frozen for counting elsewhere: in a
 // reference, a corpus, a stream. A one-token candidate is its token id; a
@@ -25,6 +29,7 @@ import "math/bits"
 type candIndex struct {
 	nv     int32     // vocabulary size: token ids are below it
 	isCand []bool    // by token: a one-token candidate
+	pair   []uint64  // by token: a bit (pairBit) for the last token of each two-token candidate it begins
 	tb     uint      // bits of a token id in a key
 	node   [][]int32 // by length ≥ 2, by slot: the grams node
 	n      int       // candidates of two tokens or more
@@ -53,6 +58,10 @@ type candSlot[K candKey] struct {
 	n   uint32 // occurrences counted (in a worker's copy)
 }
 
+// pairBit is token t's bit in a pair mask: most pairs of candidates side by
+// side are no candidate, and are not looked up.
+func pairBit(t int32) uint64 { return 1 << (uint32(t) * 0x9E3779B1 >> 26) }
+
 func (l *candLevel[K]) find(key K) int32 {
 	mask := len(l.slots) - 1
 	for i := int((uint64(key) * 0x9E3779B97F4A7C15) >> l.shift); ; i = (i + 1) & mask {
@@ -78,7 +87,7 @@ func (l *candLevel[K]) put(key K) int32 {
 // newCandIndex freezes the candidates of g (count ≥ g.min).
 func newCandIndex(g *grams) *candIndex {
 	nv := int32(g.v.size())
-	x := &candIndex{nv: nv, isCand: make([]bool, nv), tb: uint(max(1, bits.Len32(uint32(nv-1))))}
+	x := &candIndex{nv: nv, isCand: make([]bool, nv), pair: make([]uint64, nv), tb: uint(max(1, bits.Len32(uint32(nv-1))))}
 	for c := int32(1); c < nv; c++ {
 		x.isCand[c] = g.count[c] >= g.min
 	}
@@ -136,6 +145,9 @@ func buildTables[K candKey](g *grams, x *candIndex, sizes []int, shifts []uint) 
 			prefix = slot[prefix]
 		}
 		k := g.length[c]
+		if k == 2 {
+			x.pair[prefix] |= pairBit(g.last[c])
+		}
 		i := t.lv[k].put(K(prefix)<<x.tb | K(g.last[c]))
 		slot[c], x.node[k][i] = i, c
 	}
@@ -168,9 +180,8 @@ func at[K candKey](x *candIndex, t *candTables[K], ids []int32) int32 {
 
 // walk calls fn(p, node) for every candidate occurrence in ids (joins as
 // in a stream), the occurrence of node starting at token p: the one-token
-// candidates of a stretch of the stream in order, then the two-token
-// ones, and so on, a stretch at a time. So the occurrences of one length
-// come in order of p.
+// candidates in order, then the two-token ones, and so on. So the
+// occurrences of one length come in order of p.
 func (x *candIndex) walk(ids []int32, join []bool, fn func(p int, node int32)) {
 	if x.t32 != nil {
 		walk(x, x.t32, ids, join, fn)
@@ -180,141 +191,357 @@ func (x *candIndex) walk(ids []int32, join []bool, fn func(p int, node int32)) {
 }
 
 func walk[K candKey](x *candIndex, t *candTables[K], ids []int32, join []bool, fn func(p int, node int32)) {
-	var cur []int32
-	for lo := 0; lo < len(ids); {
-		// A stretch of about 1<<16 tokens, ending where no n-gram runs on.
-		hi := min(lo+1<<16, len(ids))
-		for hi < len(ids) && join[hi] {
-			hi++
-		}
-		n := hi - lo
-		if cap(cur) < n {
-			cur = make([]int32, n)
-		}
-		cur = cur[:n]
-		ids, join := ids[lo:hi], join[lo:hi]
-		any := false
-		for p, id := range ids {
-			h := int32(-1)
-			if id > 0 && id < x.nv && x.isCand[id] {
-				fn(lo+p, id)
-				h, any = id, true
-			}
-			cur[p] = h
-		}
-		for k := 2; any && k < len(t.lv); k++ {
-			any = false
-			l, node := &t.lv[k], x.node[k]
-			for p := 0; p+k <= n; p++ {
-				c := cur[p]
-				if c < 0 {
-					continue
-				}
-				q := p + k - 1
-				// cur[p+1] is still the level k−1 value here.
-				if cur[p+1] < 0 || !join[q] {
-					cur[p] = -1
-					continue
-				}
-				i := l.find(K(c)<<x.tb | K(ids[q]))
-				cur[p] = i
-				if i >= 0 {
-					fn(lo+p, node[i])
-					any = true
-				}
+	var act, cur []int32
+	for p, id := range ids {
+		if id > 0 && id < x.nv && x.isCand[id] {
+			fn(p, id)
+			if p+1 < len(ids) && join[p+1] && x.isCand[ids[p+1]] && x.pair[id]&pairBit(ids[p+1]) != 0 {
+				act = append(act, int32(p))
+				cur = append(cur, id)
 			}
 		}
-		lo = hi
+	}
+	// As tableCounter.count, with act and cur by start.
+	for k := 2; len(act) > 0 && k < len(t.lv); k++ {
+		l, node := &t.lv[k], x.node[k]
+		for j, p := range act {
+			i := l.find(K(cur[j])<<x.tb | K(ids[int(p)+k-1]))
+			cur[j] = i
+			if i >= 0 {
+				fn(int(p), node[i])
+			}
+		}
+		w := 0
+		for j, p := range act {
+			if cur[j] >= 0 && j+1 < len(act) && act[j+1] == p+1 && cur[j+1] >= 0 {
+				act[w], cur[w] = p, cur[j]
+				w++
+			}
+		}
+		act, cur = act[:w], cur[:w]
 	}
 }
 
-// counter counts the candidates of a candIndex in stretches of tokens,
-// for one goroutine.
+// counter counts the candidates of a candIndex in fields, for one
+// goroutine.
 type counter interface {
-	// add counts the occurrences in ids (joins as in a stream).
-	add(ids []int32, join []bool)
-	// total adds the counts by node into counts.
-	total(counts []int64)
-	// stretch returns the number of tokens best counted at once.
-	stretch() int
+	// field counts the occurrences in s, one field (title or text), read
+	// by the scanner sc (which only reads the vocabulary of the
+	// candidates).
+	field(sc *scanner, s string)
+	// total adds the counts by node into counts, and returns the k-gram
+	// positions of the fields (addPositions, with maxLen).
+	total(counts []int64) (pos [maxGramLen + 1]int64)
 }
 
-func (x *candIndex) counter() counter {
+func (x *candIndex) counter(maxLen [2]int) counter {
 	if x.t32 != nil {
-		return newTableCounter(x, x.t32)
+		return newTableCounter(x, x.t32, maxLen)
 	}
-	return newTableCounter(x, x.t64)
+	return newTableCounter(x, x.t64, maxLen)
 }
 
+// tableCounter gathers the fields' tokens, as few as counting needs, and
+// counts them a stretch at a time. The stretch is the one-token
+// candidates' ids, −1 for a token that is none and between two tokens not
+// joined (a single −1 for a run of such): every token of a candidate is a
+// candidate, so no n-gram spans a −1. With it, act: the positions p of the
+// stretch where two candidates stand side by side, joined, the starts of
+// the two-token n-grams to look up.
 type tableCounter[K candKey] struct {
-	x     *candIndex
-	t     candTables[K] // a copy, with this counter's counts
-	ones  []uint32      // by token
-	sum   [][]int64     // by length, by slot (ones at length 1): counts flushed
-	since int64         // tokens counted since the last flush
-	cur   []int32
+	x       *candIndex
+	t       candTables[K] // a copy, with this counter's counts
+	ones    []uint32      // by token
+	byRune  *[0x10000]int32
+	sum     [][]int64 // by length, by slot (ones at length 1): counts flushed
+	since   int64     // bytes read since the last flush
+	in      []int32   // the stretch gathered
+	act     []int32
+	stretch int // the length of in when it is counted
+	cur     []int32
+	maxLen  [2]int
+	// runs counts the runs of joined tokens by kind and length, those of
+	// maxGramLen tokens or more together, with their tokens in long.
+	runs [2][maxGramLen + 1]int64
+	long [2]int64
 }
 
-func newTableCounter[K candKey](x *candIndex, t *candTables[K]) *tableCounter[K] {
-	c := &tableCounter[K]{x: x, ones: make([]uint32, x.nv), sum: make([][]int64, len(t.lv))}
+func newTableCounter[K candKey](x *candIndex, t *candTables[K], maxLen [2]int) *tableCounter[K] {
+	c := &tableCounter[K]{x: x, ones: make([]uint32, x.nv), sum: make([][]int64, len(t.lv)), maxLen: maxLen}
 	c.t.lv = make([]candLevel[K], len(t.lv))
+	most := 0
 	for k := 2; k < len(t.lv); k++ {
 		c.t.lv[k] = candLevel[K]{slots: append([]candSlot[K](nil), t.lv[k].slots...), shift: t.lv[k].shift}
+		most = max(most, len(t.lv[k].slots))
 	}
+	// Enough look-ups per level to read its table many times over.
+	c.stretch = min(1<<20, max(1<<14, 8*most))
 	return c
 }
 
-func (c *tableCounter[K]) stretch() int {
-	// Enough look-ups per level to read its table many times over.
-	most := 0
-	for _, l := range c.t.lv {
-		most = max(most, len(l.slots))
+func (c *tableCounter[K]) field(sc *scanner, s string) {
+	if len(c.in) >= c.stretch {
+		c.count()
 	}
-	return min(1<<20, max(1<<14, 8*most))
+	// A count grows by at most one a token, a token is at least a byte.
+	if c.since += int64(len(s)); c.since >= 1<<31 {
+		c.count()
+		c.flush() // before a count could overflow
+		c.since = int64(len(s))
+	}
+	if c.byRune == nil { // sc.v is the vocabulary of the candidates, read only
+		c.runes(sc.v)
+	}
+	n0, m0, runs, long := len(c.in), len(c.act), c.runs, c.long
+	if c.scanFast(sc, s) {
+		return
+	}
+	// What scanFast cannot read (the ones of the tokens it read are undone).
+	for _, id := range c.in[n0:] {
+		if id >= 0 {
+			c.ones[id]--
+		}
+	}
+	c.in, c.act, c.runs, c.long = c.in[:n0], c.act[:m0], runs, long
+	toks := sc.field(s)
+	run := 0
+	for i, t := range toks {
+		if i > 0 && !t.join {
+			c.endRun(int(toks[i-1].kind), run)
+			run = 0
+		}
+		c.emit(t.id, t.join)
+		run++
+	}
+	if run > 0 {
+		c.endRun(int(toks[len(toks)-1].kind), run)
+	}
 }
 
-func (c *tableCounter[K]) add(ids []int32, join []bool) {
-	x := c.x
-	n := len(ids)
-	if c.since += int64(n); c.since >= 1<<31 {
-		c.flush() // before a count could overflow
-		c.since = int64(n)
+// endRun counts a run of l joined tokens of a kind.
+func (c *tableCounter[K]) endRun(kind, l int) {
+	if l >= maxGramLen {
+		c.runs[kind][maxGramLen]++
+		c.long[kind] += int64(l)
+	} else {
+		c.runs[kind][l]++
 	}
-	if cap(c.cur) < n {
-		c.cur = make([]int32, n)
-	}
-	cur := c.cur[:n]
-	any := false
-	for p, id := range ids {
-		h := int32(-1)
-		if x.isCand[id] {
-			c.ones[id]++
-			h, any = id, true
+}
+
+// positions returns the k-gram positions of the runs counted: a run of L
+// tokens has L−k+1, for k up to the kind's longest n-gram (addRun).
+func (c *tableCounter[K]) positions() (pos [maxGramLen + 1]int64) {
+	for kind, runs := range c.runs {
+		for k := 1; k <= c.maxLen[kind]; k++ {
+			for l := k; l < maxGramLen; l++ {
+				pos[k] += runs[l] * int64(l-k+1)
+			}
+			pos[k] += c.long[kind] - runs[maxGramLen]*int64(k-1)
 		}
-		cur[p] = h
 	}
-	for k := 2; any && k < len(c.t.lv); k++ {
-		any = false
+	return pos
+}
+
+// runes sets byRune: by CJK character of the Basic Multilingual Plane, its
+// id when it is a one-token candidate, else −1.
+func (c *tableCounter[K]) runes(v *vocab) {
+	c.byRune = new([0x10000]int32)
+	for r, id := range v.cjk {
+		c.byRune[r] = -1
+		if c.x.isCand[id] {
+			c.byRune[r] = id
+		}
+	}
+}
+
+// emit adds token id, joined to the token before or not.
+func (c *tableCounter[K]) emit(id int32, join bool) {
+	last := len(c.in) > 0 && c.in[len(c.in)-1] >= 0
+	if last && !join {
+		c.in, last = append(c.in, -1), false
+	}
+	if c.x.isCand[id] {
+		c.ones[id]++
+		if last && c.x.pair[c.in[len(c.in)-1]]&pairBit(id) != 0 {
+			c.act = append(c.act, int32(len(c.in)-1))
+		}
+		c.in = append(c.in, id)
+	} else if last {
+		c.in = append(c.in, -1)
+	}
+}
+
+// scanFast is scanner.fast, emitting each token (see emit); it reports
+// false when s holds a character that fast does not read.
+func (c *tableCounter[K]) scanFast(sc *scanner, s string) bool {
+	isCand, ones, byRune, pair := c.x.isCand, c.ones, c.byRune, c.x.pair
+	// Room for every entry: at most two a token, a token at least a byte.
+	n, m := len(c.in), len(c.act)
+	in, act := slices.Grow(c.in, 2*len(s)+1), slices.Grow(c.act, len(s)+1)
+	in, act = in[:cap(in)], act[:cap(act)]
+	defer func() { c.in, c.act = in[:n], act[:m] }()
+	last := n > 0 && in[n-1] >= 0 // the entry before is a token
+	kind := -1                    // kind of the previous token
+	gap, brk := false, false      // since it: any separator; a separator that breaks words
+	run := 0                      // tokens of the current run of joined tokens
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b >= 0xE0 && b <= 0xEF && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			r := rune(b&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+			if r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF { // cjk3
+				if kind != kindCJK || gap {
+					if run > 0 {
+						c.endRun(kind, run)
+						run = 0
+					}
+					if last {
+						in[n], last = -1, false
+						n++
+					}
+				}
+				kind, gap, brk = kindCJK, false, false
+				// This character and those joined to it.
+				for {
+					if h := byRune[r&0xFFFF]; h >= 0 {
+						ones[h]++
+						if last && pair[in[n-1]]&pairBit(h) != 0 {
+							act[m] = int32(n - 1)
+							m++
+						}
+						in[n], last = h, true
+						n++
+					} else if last {
+						in[n], last = -1, false
+						n++
+					}
+					run++
+					i += 3
+					if i+3 > len(s) {
+						break
+					}
+					// The next three bytes as one number: a CJK unified
+					// ideograph (cjk3) is 1110xxxx 10xxxxxx 10xxxxxx.
+					t := s[i : i+3]
+					v := uint32(t[0])<<16 | uint32(t[1])<<8 | uint32(t[2])
+					if v&0xF0C0C0 != 0xE08080 {
+						break
+					}
+					if r = rune(v>>4&0xF000 | v>>2&0xFC0 | v&0x3F); uint32(r-0x4E00) >= 0x5200 && uint32(r-0x3400) >= 0x9C0 {
+						break
+					}
+				}
+				continue
+			}
+			if r < 0x800 || !fastSep(r) { // an overlong form, or no separator
+				return false
+			}
+			gap = true
+			if !sepJoins(r) {
+				brk = true
+			}
+			i += 3
+			continue
+		}
+		if b < utf8.RuneSelf {
+			if !asciiWord[b] {
+				gap = true
+				if !asciiJoiner[b] {
+					brk = true
+				}
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && asciiWord[s[j]] {
+				j++
+			}
+			if j < len(s) && s[j] >= utf8.RuneSelf && cjk3(s, j) < 0 && !fastSepAt(s, j) {
+				return false // a non-ASCII letter, a combining mark, …
+			}
+			sc.low = sc.low[:0]
+			for k := i; k < j; k++ {
+				b := s[k]
+				if b >= 'A' && b <= 'Z' {
+					b += 'a' - 'A'
+				}
+				sc.low = append(sc.low, b)
+			}
+			if kind != kindWord || brk {
+				if run > 0 {
+					c.endRun(kind, run)
+					run = 0
+				}
+				if last {
+					in[n], last = -1, false
+					n++
+				}
+			}
+			if id := sc.v.words[string(sc.low)]; isCand[id] {
+				ones[id]++
+				if last && pair[in[n-1]]&pairBit(id) != 0 {
+					act[m] = int32(n - 1)
+					m++
+				}
+				in[n], last = id, true
+				n++
+			} else if last {
+				in[n], last = -1, false
+				n++
+			}
+			run++
+			kind, gap, brk = kindWord, false, false
+			i = j
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !fastSep(r) {
+			return false
+		}
+		gap = true
+		if !sepJoins(r) {
+			brk = true
+		}
+		i += size
+	}
+	if run > 0 {
+		c.endRun(kind, run)
+	}
+	return true
+}
+
+// count counts the stretch gathered, level by level: cur[j] is the
+// handle of the (k−1)-gram at act[j], and the k-gram there is looked up
+// (the (k−1)-gram at act[j]+1 is a candidate too, so in[act[j]+k−1] is a
+// token).
+func (c *tableCounter[K]) count() {
+	x, in, act := c.x, c.in, c.act
+	if cap(c.cur) < len(act) {
+		c.cur = make([]int32, len(act)+len(act)/4)
+	}
+	cur := c.cur[:len(act)]
+	for j, p := range act {
+		cur[j] = in[p]
+	}
+	for k := 2; len(act) > 0 && k < len(c.t.lv); k++ {
 		l := &c.t.lv[k]
-		for p := 0; p+k <= n; p++ {
-			h := cur[p]
-			if h < 0 {
-				continue
-			}
-			q := p + k - 1
-			// cur[p+1] is still the level k−1 value here.
-			if cur[p+1] < 0 || !join[q] {
-				cur[p] = -1
-				continue
-			}
-			i := l.find(K(h)<<x.tb | K(ids[q]))
-			cur[p] = i
+		for j, p := range act {
+			i := l.find(K(cur[j])<<x.tb | K(in[int(p)+k-1]))
+			cur[j] = i
 			if i >= 0 {
 				l.slots[i].n++
-				any = true
 			}
 		}
+		// Keep the starts where the k-grams at p and p+1 are candidates.
+		w := 0
+		for j, p := range act {
+			if cur[j] >= 0 && j+1 < len(act) && act[j+1] == p+1 && cur[j+1] >= 0 {
+				act[w], cur[w] = p, cur[j]
+				w++
+			}
+		}
+		act, cur = act[:w], cur[:w]
 	}
+	c.in, c.act = c.in[:0], c.act[:0]
 }
 
 func (c *tableCounter[K]) flush() {
@@ -338,7 +565,8 @@ func (c *tableCounter[K]) flush() {
 	}
 }
 
-func (c *tableCounter[K]) total(counts []int64) {
+func (c *tableCounter[K]) total(counts []int64) [maxGramLen + 1]int64 {
+	c.count()
 	c.flush()
 	for i, n := range c.sum[1] {
 		counts[i] += n
@@ -351,4 +579,5 @@ func (c *tableCounter[K]) total(counts []int64) {
 			}
 		}
 	}
+	return c.positions()
 }

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -98,21 +99,18 @@ func checkCandIndex(t *testing.T, target, ref []string, maxLen [2]int, min int64
 	want := refGramCounts(ref, maxLen)
 	rsc := &scanner{v: v}
 	for _, per := range []int{1, 7, 1 << 30} {
-		c := gr.ci.counter()
-		var ids []int32
-		var join []bool
-		for i, f := range ref {
-			for _, tk := range rsc.field(f) {
-				ids = append(ids, tk.id)
-				join = append(join, tk.join)
-			}
-			if (i+1)%per == 0 || i == len(ref)-1 {
-				c.add(ids, join)
-				ids, join = ids[:0], join[:0]
-			}
+		c := gr.ci.counter(maxLen)
+		tc := reflect.ValueOf(c).Elem().FieldByName("stretch")
+		reflect.NewAt(tc.Type(), tc.Addr().UnsafePointer()).Elem().SetInt(int64(per)) // count every per entries
+		var wantPos [maxGramLen + 1]int64
+		for _, f := range ref {
+			c.field(rsc, f)
+			addPositions(&wantPos, slices.Clone(rsc.field(f)), maxLen)
 		}
 		got := make([]int64, gr.nodes())
-		c.total(got)
+		if pos := c.total(got); pos != wantPos {
+			t.Errorf("positions %v, want %v", pos, wantPos)
+		}
 		bad := 0
 		for text, node := range byText {
 			if got[node] != want[text] && bad < 10 {

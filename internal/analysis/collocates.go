@@ -404,32 +404,14 @@ func addRun(pos *[maxGramLen + 1]int64, l, longest int) {
 // fields and counts them together (candidx.go).
 func countCorpus(ctx context.Context, p docPred, v *vocab, gr *grams, maxLen [2]int) ([]int64, [maxGramLen + 1]int64, error) {
 	nw := workers()
-	type part struct {
-		ids  []int32
-		join []bool
-		c    counter
-		pos  [maxGramLen + 1]int64
-		sc   scanner
-	}
-	parts := make([]*part, nw)
+	parts := make([]counter, nw)
+	scs := make([]scanner, nw)
 	for i := range parts {
-		parts[i] = &part{c: gr.ci.counter(), sc: scanner{v: v}}
+		parts[i], scs[i] = gr.ci.counter(maxLen), scanner{v: v}
 	}
-	stretch := parts[0].c.stretch()
 	err := scanDocs(ctx, p, nw, func(w int, doc *corpus.Document, _, _ int) error {
-		pt := parts[w]
-		for _, f := range [2]string{doc.Title, doc.Text} {
-			toks := pt.sc.field(f)
-			addPositions(&pt.pos, toks, maxLen)
-			if len(pt.ids) > 0 && len(pt.ids)+len(toks) > stretch {
-				pt.c.add(pt.ids, pt.join)
-				pt.ids, pt.join = pt.ids[:0], pt.join[:0]
-			}
-			for _, t := range toks { // the first token of a field is joined to nothing
-				pt.ids = append(pt.ids, t.id)
-				pt.join = append(pt.join, t.join)
-			}
-		}
+		parts[w].field(&scs[w], doc.Title)
+		parts[w].field(&scs[w], doc.Text)
 		return nil
 	})
 	var pos [maxGramLen + 1]int64
@@ -437,11 +419,9 @@ func countCorpus(ctx context.Context, p docPred, v *vocab, gr *grams, maxLen [2]
 		return nil, pos, err
 	}
 	counts := make([]int64, gr.nodes())
-	for _, pt := range parts {
-		pt.c.add(pt.ids, pt.join)
-		pt.c.total(counts)
-		for k := range pos {
-			pos[k] += pt.pos[k]
+	for _, c := range parts {
+		for k, n := range c.total(counts) {
+			pos[k] += n
 		}
 	}
 	return counts, pos, nil

@@ -295,3 +295,6 @@ func fastSepAt(s string, i int) bool {
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return fastSep(r)
 }
+
+// sepJoins is joiner for the fastSep characters, without unicode.IsSpace.
+func sepJoins(r rune) bool { return r == '’' || r == '－' || r == '\u3000' || r == '\u00a0' }
