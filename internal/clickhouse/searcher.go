@@ -199,9 +199,7 @@ func (s *Searcher) Search(ctx context.Context, r query.SearchRequest) (*query.Se
 	if err != nil {
 		return nil, err
 	}
-	if r.Limit <= 0 {
-		r.Limit = 20
-	}
+	r.Defaults()
 	p, where, err := s.prepare(ctx, n, r.Filter)
 	if err != nil {
 		return nil, err
@@ -429,12 +427,7 @@ func (s *Searcher) KWIC(ctx context.Context, r query.KWICRequest) (*query.KWICRe
 	if err != nil {
 		return nil, err
 	}
-	if r.Width <= 0 {
-		r.Width = 60
-	}
-	if r.Limit <= 0 {
-		r.Limit = 100
-	}
+	r.Defaults()
 	ms, err := s.matches(ctx, n, r.Filter)
 	if err != nil {
 		return nil, err

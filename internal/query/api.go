@@ -27,6 +27,14 @@ type SearchRequest struct {
 	NoSnippets bool
 }
 
+// Defaults fills in the zero fields with their defaults; every Searcher
+// applies it, so that engines answer the same request alike.
+func (r *SearchRequest) Defaults() {
+	if r.Limit <= 0 {
+		r.Limit = 20
+	}
+}
+
 // SearchResult is SPEC §5's search output.
 type SearchResult struct {
 	Total int         `json:"total"`
@@ -82,6 +90,17 @@ type KWICRequest struct {
 	Filter Filter
 	Width  int // characters either side; default 60
 	Limit  int // default 100
+}
+
+// Defaults fills in the zero fields with their defaults (see
+// SearchRequest.Defaults).
+func (r *KWICRequest) Defaults() {
+	if r.Width <= 0 {
+		r.Width = 60
+	}
+	if r.Limit <= 0 {
+		r.Limit = 100
+	}
 }
 
 // KWICResult is SPEC §5's kwic output. Total counts every hit.

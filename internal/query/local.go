@@ -96,9 +96,7 @@ func (l *Local) Search(ctx context.Context, r SearchRequest) (*SearchResult, err
 	if err != nil {
 		return nil, err
 	}
-	if r.Limit <= 0 {
-		r.Limit = 20
-	}
+	r.Defaults()
 	ms, err := l.eval(ctx, n, r.Filter)
 	if err != nil {
 		return nil, err
@@ -621,12 +619,7 @@ func (l *Local) KWIC(ctx context.Context, r KWICRequest) (*KWICResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.Width <= 0 {
-		r.Width = 60
-	}
-	if r.Limit <= 0 {
-		r.Limit = 100
-	}
+	r.Defaults()
 	ms, err := l.eval(ctx, n, r.Filter)
 	if err != nil {
 		return nil, err
