@@ -451,21 +451,11 @@ func (c *tableCounter[K]) scanFast(sc *scanner, s string) bool {
 				i++
 				continue
 			}
-			j := i + 1
-			for j < len(s) && s[j] < utf8.RuneSelf && asciiWord[s[j]] {
-				j++
+			j, ok := asciiWordEnd(s, i)
+			if !ok {
+				return false
 			}
-			if j < len(s) && s[j] >= utf8.RuneSelf && cjk3(s, j) < 0 && !fastSepAt(s, j) {
-				return false // a non-ASCII letter, a combining mark, …
-			}
-			sc.low = sc.low[:0]
-			for k := i; k < j; k++ {
-				b := s[k]
-				if b >= 'A' && b <= 'Z' {
-					b += 'a' - 'A'
-				}
-				sc.low = append(sc.low, b)
-			}
+			sc.low = appendLowerASCII(sc.low[:0], s[i:j])
 			if kind != kindWord || brk {
 				if run > 0 {
 					c.endRun(kind, run)

@@ -122,6 +122,29 @@ func (sc *scanner) field(s string) []tok {
 
 // fast reads s when it holds only ASCII, CJK unified ideographs and
 // fastSep characters, and reports whether it could.
+// asciiWordEnd returns the end of the ASCII word that starts at i (a
+// byte with asciiWord set), and false when a character the fast scanners
+// do not handle (a non-ASCII letter, a combining mark, …) follows it.
+func asciiWordEnd(s string, i int) (int, bool) {
+	j := i + 1
+	for j < len(s) && s[j] < utf8.RuneSelf && asciiWord[s[j]] {
+		j++
+	}
+	return j, j == len(s) || s[j] < utf8.RuneSelf || cjk3(s, j) >= 0 || fastSepAt(s, j)
+}
+
+// appendLowerASCII appends w, an ASCII word, lower-cased.
+func appendLowerASCII(dst []byte, w string) []byte {
+	for k := 0; k < len(w); k++ {
+		b := w[k]
+		if b >= 'A' && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		dst = append(dst, b)
+	}
+	return dst
+}
+
 func (sc *scanner) fast(s string) bool {
 	kind := -1               // kind of the previous token
 	gap, brk := false, false // since it: any separator; a separator that breaks words
@@ -136,21 +159,11 @@ func (sc *scanner) fast(s string) bool {
 				i++
 				continue
 			}
-			j := i + 1
-			for j < len(s) && s[j] < utf8.RuneSelf && asciiWord[s[j]] {
-				j++
+			j, ok := asciiWordEnd(s, i)
+			if !ok {
+				return false
 			}
-			if j < len(s) && s[j] >= utf8.RuneSelf && cjk3(s, j) < 0 && !fastSepAt(s, j) {
-				return false // a non-ASCII letter, a combining mark, …
-			}
-			sc.low = sc.low[:0]
-			for k := i; k < j; k++ {
-				b := s[k]
-				if b >= 'A' && b <= 'Z' {
-					b += 'a' - 'A'
-				}
-				sc.low = append(sc.low, b)
-			}
+			sc.low = appendLowerASCII(sc.low[:0], s[i:j])
 			sc.emit(sc.wordID(sc.low), i, j, kind == kindWord && !brk, kindWord)
 			kind, gap, brk = kindWord, false, false
 			i = j
