@@ -132,6 +132,7 @@ func (s *duckSys) Trend(ctx context.Context, p Phrase) (Trend, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	return scanTrend(rows)
 }
 
@@ -144,6 +145,7 @@ func (s *duckSys) Newest(ctx context.Context, ps []Phrase, from, to string, n in
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	return scanIDs(rows)
 }
 

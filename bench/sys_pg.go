@@ -258,16 +258,7 @@ func (s *pgSys) Trend(ctx context.Context, p Phrase) (Trend, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	t := Trend{}
-	for rows.Next() {
-		var m string
-		var x Count
-		if err := rows.Scan(&m, &x.Docs, &x.Hits); err != nil {
-			return nil, err
-		}
-		t[m] = x
-	}
-	return t, rows.Err()
+	return scanTrend(rows)
 }
 
 func (s *pgSys) Newest(ctx context.Context, ps []Phrase, from, to string, n int) ([]string, error) {
@@ -279,15 +270,7 @@ func (s *pgSys) Newest(ctx context.Context, ps []Phrase, from, to string, n int)
 		return nil, err
 	}
 	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return scanIDs(rows)
 }
 
 func (s *pgSys) KWIC(ctx context.Context, p Phrase, n, width int) ([]Line, error) {

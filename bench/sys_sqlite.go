@@ -188,6 +188,7 @@ func (s *sqliteSys) Trend(ctx context.Context, p Phrase) (Trend, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	return scanTrend(rows)
 }
 
@@ -205,8 +206,16 @@ func renumber(cond string, from int) string {
 	return b.String()
 }
 
-func scanTrend(rows *sql.Rows) (Trend, error) {
-	defer rows.Close()
+// rows is what scanTrend and scanIDs read: a *sql.Rows, or pgx's rows
+// (whose Close differs, so callers close).
+type rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanTrend reads (month, docs, hits) rows.
+func scanTrend(rows rows) (Trend, error) {
 	t := Trend{}
 	for rows.Next() {
 		var m string
@@ -226,11 +235,12 @@ func (s *sqliteSys) Newest(ctx context.Context, ps []Phrase, from, to string, n 
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	return scanIDs(rows)
 }
 
-func scanIDs(rows *sql.Rows) ([]string, error) {
-	defer rows.Close()
+// scanIDs reads one id per row.
+func scanIDs(rows rows) ([]string, error) {
 	var ids []string
 	for rows.Next() {
 		var id string
