@@ -197,51 +197,10 @@ func cutLines(out []Line, id, date, field string, spans [][2]int, width, limit i
 		if len(out) >= limit {
 			break
 		}
-		out = append(out, Line{ID: id, Date: date,
-			Left:  flat(lastRunes(field[:s[0]], width)),
-			Match: flat(field[s[0]:s[1]]),
-			Right: flat(truncRunes(field[s[1]:], width))})
+		l, m, r := engine.Context(field, s[0], s[1], width)
+		out = append(out, Line{ID: id, Date: date, Left: l, Match: m, Right: r})
 	}
 	return out
-}
-
-// flat turns each run of white space into one space (tifa's KWIC does).
-func flat(s string) string {
-	if !strings.ContainsAny(s, "\n\r\t") && !strings.Contains(s, "  ") {
-		return s
-	}
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if r == '\n' || r == '\r' || r == '\t' || r == ' ' {
-			if !space {
-				b.WriteByte(' ')
-			}
-			space = true
-			continue
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func lastRunes(s string, n int) string {
-	i := len(s)
-	for k := 0; k < n && i > 0; k++ {
-		_, size := utf8.DecodeLastRuneInString(s[:i])
-		i -= size
-	}
-	return s[i:]
-}
-
-func truncRunes(s string, n int) string {
-	i := 0
-	for k := 0; k < n && i < len(s); k++ {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-	}
-	return s[:i]
 }
 
 // greedyHits counts non-overlapping phrase occurrences of length k from

@@ -34,6 +34,12 @@ type (
 	Tokenizer = textnorm.Tokenizer
 )
 
+// Context returns the KWIC line parts of the match field[start:end] as
+// tifa shows them: width characters either side, white space flattened.
+func Context(field string, start, end, width int) (left, match, right string) {
+	return query.Context(field, query.Span{Start: start, End: end}, width)
+}
+
 // IsIdeo reports whether r is a token by itself (Han, Hiragana, Katakana).
 func IsIdeo(r rune) bool { return textnorm.IsIdeo(r) }
 
