@@ -58,6 +58,10 @@ func docBytes(d *corpus.Document) int64 {
 // Len returns the number of documents buffered.
 func (b *Builder) Len() int { return len(b.docs) }
 
+// Doc returns buffered document i. After Write, i is its number in the
+// written segment (Write puts the documents in (date, id) order).
+func (b *Builder) Doc(i int) *corpus.Document { return &b.docs[i].doc }
+
 // Bytes returns the approximate size of the buffered documents.
 func (b *Builder) Bytes() int64 { return b.bytes }
 

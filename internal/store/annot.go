@@ -76,10 +76,44 @@ func validAnnotator(a Annotator) error {
 	return nil
 }
 
-// annotate computes the records of every document of seg with a, on every
-// core, and encodes them as a sidecar.
-func annotate(seg *index.Segment, a Annotator) (data []byte, records int, err error) {
-	recs := make([][]byte, seg.N)
+// docSource gives each annotating worker a reader of documents by number
+// (a worker's reader keeps its own buffers).
+type docSource func() func(i int) (*corpus.Document, error)
+
+// segmentDocs reads the documents back from a written segment (for
+// Reannotate), a stored block at a time.
+func segmentDocs(seg *index.Segment) docSource {
+	return func() func(int) (*corpus.Document, error) {
+		var raw []byte
+		lastBlock := -1
+		return func(i int) (*corpus.Document, error) {
+			blk, off := seg.DocBlock(i)
+			if blk != lastBlock {
+				var err error
+				if raw, err = seg.Block(blk, raw); err != nil {
+					return nil, err
+				}
+				lastBlock = blk
+			}
+			d, err := seg.DecodeDoc(raw, off, i)
+			return &d, err
+		}
+	}
+}
+
+// builderDocs gives the documents of a builder just written: in memory
+// and in segment order, so that a new segment is annotated without
+// reading it back.
+func builderDocs(b *index.Builder) docSource {
+	return func() func(int) (*corpus.Document, error) {
+		return func(i int) (*corpus.Document, error) { return b.Doc(i), nil }
+	}
+}
+
+// annotate computes the records of the n documents of src with a, on
+// every core, and encodes them as a sidecar.
+func annotate(n int, src docSource, a Annotator) (data []byte, records int, err error) {
+	recs := make([][]byte, n)
 	// Workers take runs of documents that share stored blocks.
 	const run = 256
 	var (
@@ -92,37 +126,25 @@ func annotate(seg *index.Segment, a Annotator) (data []byte, records int, err er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var raw []byte
-			lastBlock := -1
+			get := src()
 			for {
 				mu.Lock()
 				lo := next
 				next += run
 				stop := werr != nil
 				mu.Unlock()
-				if stop || lo >= seg.N {
+				if stop || lo >= n {
 					return
 				}
-				for i := lo; i < min(lo+run, seg.N); i++ {
-					blk, off := seg.DocBlock(i)
-					if blk != lastBlock {
-						var err error
-						if raw, err = seg.Block(blk, raw); err != nil {
-							mu.Lock()
-							werr = err
-							mu.Unlock()
-							return
-						}
-						lastBlock = blk
-					}
-					d, err := seg.DecodeDoc(raw, off, i)
+				for i := lo; i < min(lo+run, n); i++ {
+					d, err := get(i)
 					if err != nil {
 						mu.Lock()
 						werr = err
 						mu.Unlock()
 						return
 					}
-					recs[i] = a.Annotate(&d)
+					recs[i] = a.Annotate(d)
 				}
 			}
 		}()
@@ -420,12 +442,13 @@ func (s *segAnnotations) get(kind string, docs int) (*Annotations, error) {
 	return nil, nil
 }
 
-// writeAnnotations computes and writes (fsynced, not yet named by a
-// manifest) the sidecars of segment file segFile for every annotator.
-func (w *Writer) writeAnnotations(segFile string, seg *index.Segment, gen uint64) ([]AnnotationMeta, error) {
+// writeAnnotations computes with annotators and writes (fsynced, not yet
+// named by a manifest) the sidecars of segment file segFile, whose n
+// documents src gives.
+func (w *Writer) writeAnnotations(annotators []Annotator, segFile string, n int, src docSource, gen uint64) ([]AnnotationMeta, error) {
 	var out []AnnotationMeta
-	for _, a := range w.opt.Annotators {
-		data, records, err := annotate(seg, a)
+	for _, a := range annotators {
+		data, records, err := annotate(n, src, a)
 		if err != nil {
 			w.removeFiles(out)
 			return nil, fmt.Errorf("annotate %s (%s): %w", segFile, a.Kind, err)
@@ -483,10 +506,7 @@ func (w *Writer) Reannotate(force bool, progress func(done, total int)) (int, er
 		return 0, err
 	}
 	for i, j := range jobs {
-		saved := w.opt.Annotators
-		w.opt.Annotators = []Annotator{j.a}
-		ms, err := w.writeAnnotations(j.ws.meta.File, j.ws.seg, gen)
-		w.opt.Annotators = saved
+		ms, err := w.writeAnnotations([]Annotator{j.a}, j.ws.meta.File, j.ws.seg.N, segmentDocs(j.ws.seg), gen)
 		if err != nil {
 			return fail(err)
 		}

@@ -274,7 +274,7 @@ func (w *Writer) writeSegment(b *index.Builder) (*wseg, error) {
 	if err != nil {
 		return nil, err
 	}
-	anns, err := w.writeAnnotations(name, seg, w.man.Generation+1)
+	anns, err := w.writeAnnotations(w.opt.Annotators, name, seg.N, builderDocs(b), w.man.Generation+1)
 	if err != nil {
 		seg.Close()
 		w.fs.Remove(path)
