@@ -27,9 +27,18 @@ type collapsedSearcher struct {
 	err  error
 }
 
-// searcher returns the searcher that answers a request: the collapsed
-// view with collapse=1, else the server's.
+// searcher returns the searcher that answers a request: the view of the
+// documents whose meeting matches the record filter (presider,
+// meeting_body: /api/readouts/…), the collapsed view with collapse=1, else
+// the server's.
 func (s *Server) searcher(ctx context.Context, p *params) (query.Searcher, error) {
+	if mf := readoutFilter(p); mf.Active() {
+		l, err := s.readoutView(mf)
+		if err != nil {
+			return nil, err
+		}
+		return l, nil
+	}
 	if !p.bool("collapse") {
 		return s.cfg.Searcher, nil
 	}

@@ -160,13 +160,8 @@ type readoutViews struct {
 	views map[[2]string]*query.Local
 }
 
-// views holds each Server's masked views (kept out of Server, whose
-// fields belong to server.go).
-var views sync.Map // *Server → *readoutViews
-
 func (s *Server) readoutView(f extract.Filter) (*query.Local, error) {
-	v, _ := views.LoadOrStore(s, &readoutViews{views: map[[2]string]*query.Local{}})
-	rv := v.(*readoutViews)
+	rv := &s.readouts
 	rv.mu.Lock()
 	defer rv.mu.Unlock()
 	key := [2]string{f.Presider, f.Body}
@@ -177,32 +172,31 @@ func (s *Server) readoutView(f extract.Filter) (*query.Local, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(rv.views) >= 16 {
-		clear(rv.views)
+	if rv.views == nil || len(rv.views) >= 16 {
+		rv.views = map[[2]string]*query.Local{}
 	}
 	l := &query.Local{Snap: snap}
 	rv.views[key] = l
 	return l, nil
 }
 
-// readoutQuery runs f (search, trend, kwic) with the server's searcher
-// replaced by the view of the documents whose meeting matches presider and
-// meeting_body (at least one is required).
+// readoutFilter is the record filter of a /api/readouts/… request.
+func readoutFilter(p *params) extract.Filter {
+	return extract.Filter{Presider: p.str("presider"), Body: p.str("meeting_body")}
+}
+
+// readoutQuery runs f (search, trend, kwic), which takes its searcher from
+// Server.searcher: there, the view of the documents whose meeting matches
+// presider and meeting_body (at least one is required).
 func (s *Server) readoutQuery(f func(*Server, context.Context, *params, *http.Request) (any, error)) apiFunc {
 	return func(ctx context.Context, p *params, r *http.Request) (any, error) {
-		mf := extract.Filter{Presider: p.str("presider"), Body: p.str("meeting_body")}
+		mf := readoutFilter(p)
 		if p.err != nil {
 			return nil, p.err
 		}
 		if !mf.Active() {
 			return nil, badRequest("want presider or meeting_body (else use the query without /readouts)")
 		}
-		l, err := s.readoutView(mf)
-		if err != nil {
-			return nil, err
-		}
-		sub := &Server{cfg: s.cfg, lim: s.lim}
-		sub.cfg.Searcher = l
-		return f(sub, ctx, p, r)
+		return f(s, ctx, p, r)
 	}
 }

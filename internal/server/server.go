@@ -66,6 +66,7 @@ type Server struct {
 	mux    *http.ServeMux
 
 	collapsed collapsedSearcher // dups.go
+	readouts  readoutViews      // extract.go
 }
 
 // New returns a Server for cfg, filling in defaults. It reads the page's
