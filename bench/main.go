@@ -28,19 +28,21 @@ import (
 )
 
 // systemNames in report order.
-var systemNames = []string{"tifa", "bleve", "sqlite-fts5", "sqlite-unicode61", "sqlite-trigram",
+var systemNames = []string{"tifa", "tifa-total", "bleve", "sqlite-fts5", "sqlite-unicode61", "sqlite-trigram",
 	"duckdb", "duckdb-regexp", "postgres", "postgres-raw", "ripgrep"}
 
 // buildsAs names systems that query another system's build.
-var buildsAs = map[string]string{"duckdb-regexp": "duckdb"}
+var buildsAs = map[string]string{"duckdb-regexp": "duckdb", "tifa-total": "tifa"}
 
 // exact names the systems whose counts follow SPEC §2 by construction.
-var exact = map[string]bool{"tifa": true, "bleve": true, "sqlite-fts5": true, "duckdb": true, "postgres": true, "ripgrep": true}
+var exact = map[string]bool{"tifa": true, "tifa-total": true, "bleve": true, "sqlite-fts5": true, "duckdb": true, "postgres": true, "ripgrep": true}
 
 func newSystem(name string) (System, error) {
 	switch name {
 	case "tifa":
 		return &tifaSys{}, nil
+	case "tifa-total":
+		return &tifaSys{count: true}, nil
 	case "bleve":
 		return &bleveSys{}, nil
 	case "sqlite-fts5", "sqlite-unicode61", "sqlite-trigram":

@@ -8,12 +8,21 @@ import (
 )
 
 // tifaSys calls tifa as a library: engine.Ingest is `tifa ingest`, and the
-// workloads call query.Local exactly as the CLI does.
+// workloads call query.Local exactly as the CLI does. W3 and W4 ask, like
+// the peers, for the page only (NoTotal, `tifa search --no-total`); the
+// tifa-total variant (count) also counts every match, as `tifa search`
+// does by default, on the same index.
 type tifaSys struct {
-	ix *engine.Index
+	ix    *engine.Index
+	count bool
 }
 
-func (*tifaSys) Name() string { return "tifa" }
+func (s *tifaSys) Name() string {
+	if s.count {
+		return "tifa-total"
+	}
+	return "tifa"
+}
 
 func (*tifaSys) Build(ctx context.Context, dir string, corpus []string) error {
 	_, err := engine.Ingest(ctx, dir, corpus)
@@ -52,7 +61,8 @@ func (s *tifaSys) Newest(ctx context.Context, ps []Phrase, from, to string, n in
 	}
 	r, err := s.ix.Search(ctx, engine.SearchRequest{Query: strings.Join(qs, " AND "),
 		Filter: engine.Filter{From: from, To: to}, Sort: "newest", Limit: n,
-		NoSnippets: true}) // the peers return ids only
+		NoSnippets: true, // the peers return ids only
+		NoTotal:    !s.count})
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +74,7 @@ func (s *tifaSys) Newest(ctx context.Context, ps []Phrase, from, to string, n in
 }
 
 func (s *tifaSys) KWIC(ctx context.Context, p Phrase, n, width int) ([]Line, error) {
-	r, err := s.ix.KWIC(ctx, engine.KWICRequest{Query: quote(p), Width: width, Limit: n})
+	r, err := s.ix.KWIC(ctx, engine.KWICRequest{Query: quote(p), Width: width, Limit: n, NoTotal: !s.count})
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -375,6 +376,28 @@ func TestCLI_JSON(t *testing.T) {
 			if !strings.EqualFold(l["match"].(string), "common prosperity") {
 				t.Errorf("lines[%d].match = %q", i, l["match"])
 			}
+		}
+	})
+	t.Run("NoTotal", func(t *testing.T) {
+		// --no-total gives the same page, and a total that is exact or
+		// says it is a lower bound.
+		for _, args := range [][]string{{"search", "--index", idx, "--json", "--limit", "3", "共同富裕"}, {"kwic", "--index", idx, "--json", "--limit", "4", "common prosperity"}} {
+			var all, first map[string]any
+			decodeJSON(t, run(t, 0, args...).stdout, &all)
+			decodeJSON(t, run(t, 0, append(args, "--no-total")...).stdout, &first)
+			page := map[string]string{"search": "hits", "kwic": "lines"}[args[0]]
+			if !reflect.DeepEqual(all[page], first[page]) {
+				t.Errorf("%s --no-total: %s %v, without %v", args[0], page, first[page], all[page])
+			}
+			n, _ := first["total"].(json.Number).Int64()
+			want, _ := all["total"].(json.Number).Int64()
+			if atLeast := first["total_at_least"] == true; atLeast && (n > want || n < int64(len(first[page].([]any)))) || !atLeast && n != want {
+				t.Errorf("%s --no-total: total %d (at least: %v), exact %d", args[0], n, first["total_at_least"], want)
+			}
+		}
+		out := run(t, 0, "search", "--index", idx, "--limit", "1", "--no-total", "共同富裕").stdout
+		if !strings.HasPrefix(out, "at least ") {
+			t.Errorf("search --no-total stopped early but says %q", strings.SplitN(out, "\n", 2)[0])
 		}
 	})
 	t.Run("Stats", func(t *testing.T) {

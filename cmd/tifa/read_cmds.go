@@ -17,13 +17,16 @@ func newSearch(g *globals) *cobra.Command {
 	var collapse bool
 	var sortBy string
 	var limit, offset int
+	var noTotal bool
 	c := &cobra.Command{
 		Use:   "search QUERY",
 		Short: "List documents matching a query, newest first",
 		Long: `search lists the documents matching QUERY (SPEC §3 syntax: phrases, AND/OR/NOT,
 NEAR/n, prefix*, /regex/, title: source: lang: meta.KEY: filters), newest first
 by default, with a snippet around the first hit («marked»). The total counts
-every matching document; --limit and --offset page through them.`,
+every matching document; --limit and --offset page through them. On a large
+corpus, --no-total answers a newest- or oldest-first page without counting
+every match: the total is then a lower bound ("at least").`,
 		Example: `  tifa search 共同富裕
   tifa search '"common prosperity" AND NOT source:"Global Times"' --sort relevance
   tifa search 'dynamic NEAR/3 clearing' --from 2022-01-01 --json`,
@@ -43,7 +46,7 @@ every matching document; --limit and --offset page through them.`,
 			if err != nil {
 				return err
 			}
-			res, err := sr.Search(ctx, query.SearchRequest{Query: args[0], Filter: rf.filter(), Sort: sortBy, Limit: limit, Offset: offset})
+			res, err := sr.Search(ctx, query.SearchRequest{Query: args[0], Filter: rf.filter(), Sort: sortBy, Limit: limit, Offset: offset, NoTotal: noTotal})
 			if err != nil {
 				return readErr(err)
 			}
@@ -59,7 +62,7 @@ every matching document; --limit and --offset page through them.`,
 				return printCSV(out, rows)
 			}
 			tty := isTTY(os.Stdout)
-			fmt.Fprintf(out, "%d matching documents", res.Total)
+			fmt.Fprintf(out, "%s%d matching documents", atLeast(res.TotalAtLeast), res.Total)
 			if len(res.Hits) < res.Total {
 				fmt.Fprintf(out, ", showing %d–%d", offset+1, offset+len(res.Hits))
 			}
@@ -80,6 +83,7 @@ every matching document; --limit and --offset page through them.`,
 	c.Flags().StringVar(&sortBy, "sort", "newest", "order: newest, oldest or relevance (BM25)")
 	c.Flags().IntVar(&limit, "limit", 20, "documents to show")
 	c.Flags().IntVar(&offset, "offset", 0, "documents to skip")
+	c.Flags().BoolVar(&noTotal, "no-total", false, "stop once the page is found instead of counting every match (newest/oldest order; the total is then \"at least\")")
 	return c
 }
 
@@ -201,12 +205,14 @@ func newKWIC(g *globals) *cobra.Command {
 	var rf readFlags
 	var collapse bool
 	var widthFlag, limit int
+	var noTotal bool
 	c := &cobra.Command{
 		Use:   "kwic QUERY",
 		Short: "Show each hit in its context (keyword in context), oldest first",
 		Long: `kwic prints each hit of QUERY with --width characters of the text as written on
 either side, the matches aligned in one column, oldest document first. The
-total counts every hit; --limit caps the lines shown.`,
+total counts every hit; --limit caps the lines shown. --no-total stops once a
+phrase's lines are found, and the total is then a lower bound.`,
 		Example: `  tifa kwic 动态清零 --from 2024-01-01
   tifa kwic "common prosperity" --width 40 --limit 20
   tifa kwic 'prosper*' --csv > contexts.csv`,
@@ -226,7 +232,7 @@ total counts every hit; --limit caps the lines shown.`,
 			if err != nil {
 				return err
 			}
-			res, err := sr.KWIC(ctx, query.KWICRequest{Query: args[0], Filter: rf.filter(), Width: widthFlag, Limit: limit})
+			res, err := sr.KWIC(ctx, query.KWICRequest{Query: args[0], Filter: rf.filter(), Width: widthFlag, Limit: limit, NoTotal: noTotal})
 			if err != nil {
 				return readErr(err)
 			}
@@ -259,7 +265,7 @@ total counts every hit; --limit caps the lines shown.`,
 				}
 				fmt.Fprintf(out, "%s  %s %s %s\n", date, pad(l.Left, lw, true), m, l.Right)
 			}
-			fmt.Fprintf(out, "\n%d hits", res.Total)
+			fmt.Fprintf(out, "\n%s%d hits", atLeast(res.TotalAtLeast), res.Total)
 			if len(res.Lines) < res.Total {
 				fmt.Fprintf(out, ", %d shown (--limit)", len(res.Lines))
 			}
@@ -271,6 +277,7 @@ total counts every hit; --limit caps the lines shown.`,
 	addCollapseFlag(c, &collapse)
 	c.Flags().IntVar(&widthFlag, "width", 60, "characters of context on either side")
 	c.Flags().IntVar(&limit, "limit", 100, "lines to show")
+	c.Flags().BoolVar(&noTotal, "no-total", false, "stop once the lines are found instead of counting every hit (phrases; the total is then \"at least\")")
 	return c
 }
 
@@ -368,4 +375,12 @@ func minArgs(n int, what string) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// atLeast prefixes a total that is a lower bound (--no-total).
+func atLeast(lowerBound bool) string {
+	if lowerBound {
+		return "at least "
+	}
+	return ""
 }

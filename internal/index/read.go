@@ -608,6 +608,34 @@ func (s *Segment) Doc(i int) (corpus.Document, error) {
 	return s.DecodeDoc(raw, off, i)
 }
 
+// Head returns document i's id, date, source and title only: a listing
+// that shows no text need not copy it.
+func (s *Segment) Head(i int) (corpus.Document, error) {
+	b, off := s.DocBlock(i)
+	raw, err := s.CachedBlock(b)
+	if err != nil {
+		return corpus.Document{}, err
+	}
+	bad := corrupt(s.Path, fmt.Sprintf("stored document %d", i), "malformed record")
+	if off >= len(raw) {
+		return corpus.Document{}, bad
+	}
+	n, k := binary.Uvarint(raw[off:])
+	if k <= 0 || n > uint64(len(raw)-off-k) {
+		return corpus.Document{}, bad
+	}
+	r := reader{b: raw[off+k : off+k+int(n)]}
+	var d corpus.Document
+	d.ID = r.str()
+	d.Date = r.str()
+	d.Source = r.str()
+	d.Title = r.str()
+	if r.bad || d.ID != s.ID(i) {
+		return corpus.Document{}, bad
+	}
+	return d, nil
+}
+
 // DecodeDoc decodes the record at off in a decompressed block of document i.
 func (s *Segment) DecodeDoc(raw []byte, off, i int) (corpus.Document, error) {
 	bad := corrupt(s.Path, fmt.Sprintf("stored document %d", i), "malformed record")

@@ -25,6 +25,12 @@ type SearchRequest struct {
 	// each listed document's text when only ids, dates and titles are
 	// wanted.
 	NoSnippets bool
+	// NoTotal lets a newest- or oldest-first search stop as soon as it
+	// has the page, instead of counting every matching document: Total is
+	// then the number found so far, at least Offset+len(Hits), and
+	// TotalAtLeast says so. It is a permission, not an order: relevance
+	// order and engines that always count answer with the exact total.
+	NoTotal bool
 }
 
 // Defaults fills in the zero fields with their defaults; every Searcher
@@ -37,8 +43,11 @@ func (r *SearchRequest) Defaults() {
 
 // SearchResult is SPEC §5's search output.
 type SearchResult struct {
-	Total int         `json:"total"`
-	Hits  []SearchHit `json:"hits"`
+	Total int `json:"total"`
+	// TotalAtLeast is set when a NoTotal request stopped early: Total is
+	// then a lower bound.
+	TotalAtLeast bool        `json:"total_at_least,omitempty"`
+	Hits         []SearchHit `json:"hits"`
 }
 
 // SearchHit is one matching document.
@@ -90,6 +99,9 @@ type KWICRequest struct {
 	Filter Filter
 	Width  int // characters either side; default 60
 	Limit  int // default 100
+	// NoTotal lets KWIC stop once it has Limit lines instead of counting
+	// every hit (see SearchRequest.NoTotal).
+	NoTotal bool
 }
 
 // Defaults fills in the zero fields with their defaults (see
@@ -103,10 +115,14 @@ func (r *KWICRequest) Defaults() {
 	}
 }
 
-// KWICResult is SPEC §5's kwic output. Total counts every hit.
+// KWICResult is SPEC §5's kwic output. Total counts every hit (unless
+// TotalAtLeast).
 type KWICResult struct {
-	Total int        `json:"total"`
-	Lines []KWICLine `json:"lines"`
+	Total int `json:"total"`
+	// TotalAtLeast is set when a NoTotal request stopped early: Total is
+	// then a lower bound.
+	TotalAtLeast bool       `json:"total_at_least,omitempty"`
+	Lines        []KWICLine `json:"lines"`
 }
 
 // KWICLine is one hit in context.

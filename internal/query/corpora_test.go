@@ -183,6 +183,7 @@ func testCorpus(t *testing.T, path string) {
 	}
 	t.Logf("%d documents, %d phrases agree with the reference (trend by month and search totals)", len(rc.docs), checked)
 	kwicSame(t, l, phrases[:60])
+	noTotalSame(t, l, phrases[:60])
 	if checked < 200 {
 		t.Errorf("only %d phrases checked", checked)
 	}

@@ -133,34 +133,41 @@ func BenchmarkSearch(b *testing.B) {
 	})
 }
 
+// BenchmarkKWIC: the first 1,000 lines, counting every hit (count) or
+// the page only (page: NoTotal, as the harness's W4).
 func BenchmarkKWIC(b *testing.B) {
 	l := benchIndex(b)
 	for _, p := range benchPhrases {
-		b.Run(p.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				if _, err := l.KWIC(context.Background(), KWICRequest{Query: p.q, Width: 60, Limit: 1000}); err != nil {
-					b.Fatal(err)
+		for _, mode := range []string{"count", "page"} {
+			b.Run(p.name+"/"+mode, func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					if _, err := l.KWIC(context.Background(), KWICRequest{Query: p.q, Width: 60, Limit: 1000, NoTotal: mode == "page"}); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
 // The harness's W3 (bench/): the 20 newest documents in the middle of
-// the corpus's dates, ids only, for a phrase and an AND of two.
+// the corpus's dates, ids only, for a phrase and an AND of two; counting
+// every match (count) or the page only (page: NoTotal, as the harness).
 func BenchmarkNewest(b *testing.B) {
 	l := benchIndex(b)
 	qs := append(benchPhrases[:len(benchPhrases):len(benchPhrases)], struct{ name, q string }{"and", `"高质量发展" AND "共同富裕"`})
 	for _, p := range qs {
-		b.Run(p.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				if _, err := l.Search(context.Background(), SearchRequest{Query: p.q, Limit: 20, Sort: "newest",
-					Filter: Filter{From: "2015-12-27", To: "2022-12-16"}, NoSnippets: true}); err != nil {
-					b.Fatal(err)
+		for _, mode := range []string{"count", "page"} {
+			b.Run(p.name+"/"+mode, func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					if _, err := l.Search(context.Background(), SearchRequest{Query: p.q, Limit: 20, Sort: "newest",
+						Filter: Filter{From: "2015-12-27", To: "2022-12-16"}, NoSnippets: true, NoTotal: mode == "page"}); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }

@@ -76,6 +76,149 @@ func (l *Local) eval(ctx context.Context, n Node, f Filter) ([]match, error) {
 	return out, nil
 }
 
+// maxFirstWindow caps the first window evalFirst evaluates (tests make it
+// tiny, so that windows end on every kind of boundary).
+var maxFirstWindow = math.MaxInt
+
+// firstWindow guesses how many documents of segment g hold want matches
+// of n (weighed in documents, or hits when byHits), from the rarest token
+// of a phrase: matches are no denser than it. Other queries start small.
+func firstWindow(e *segEval, n Node, want int, byHits bool) int {
+	w := 2 * want
+	if p, ok := n.(*Phrase); ok {
+		g := e.seg
+		var least uint64 = math.MaxUint64
+		for _, s := range p.Slots {
+			if s.Prefix {
+				continue
+			}
+			t := g.Lookup(s.Tok)
+			if t < 0 {
+				return max(g.N, 1) // no match anywhere: one window reads nothing
+			}
+			c := uint64(g.DF(t))
+			if byHits {
+				c = g.CF(t)
+			}
+			least = min(least, c)
+		}
+		if least < math.MaxUint64 {
+			w = int(min(uint64(2*want)*uint64(g.N)/least+1, uint64(g.N)))
+		}
+	}
+	return min(max(w, 16), maxFirstWindow, max(e.seg.N, 1))
+}
+
+// nextWindow sizes the window after one of w documents, having found
+// weight of want in done documents so far: the rest at the density seen,
+// with a margin, at least twice w and at most eight times.
+func nextWindow(w, done, weight, want int) int {
+	est := 8 * w
+	if weight > 0 {
+		est = (want-weight)*done/weight*3/2 + 16
+	}
+	return min(max(est, 2*w), 8*w)
+}
+
+// evalFirst is eval for a page of the newest (or oldest) matches: in each
+// segment it evaluates n over windows of documents in that order — the
+// dated documents from the newest back (or the oldest on), then the
+// undated ones by id — and stops the segment once the matches found weigh
+// want (documents, or hits when byHits). Every segment's matches are in
+// document order, as eval's. A document the page can need is always
+// found: the page's share of a segment is a prefix of the segment's order
+// that weighs less than want before its last document. complete reports
+// whether every segment was evaluated whole, so that the matches are all.
+func (l *Local) evalFirst(ctx context.Context, n Node, f Filter, newest bool, want int, byHits bool) (ms []match, complete bool, err error) {
+	complete = true
+	for si, g := range l.Snap.Segments {
+		e, err := newSegEval(ctx, g, f)
+		if err != nil {
+			return nil, false, err
+		}
+		lo, hi := e.lo, e.hi
+		mid := lo + sort.Search(hi-lo, func(i int) bool { return g.Dates[lo+i] == index.NoDate })
+		var chunks [][]DocHit // in the order evaluated
+		weight := 0
+		run := func(a, b int) error {
+			e.lo, e.hi = a, b
+			hits, err := e.eval(n)
+			if err != nil {
+				return err
+			}
+			chunks = append(chunks, hits)
+			for _, h := range hits {
+				if byHits {
+					weight += int(h.Hits)
+				} else {
+					weight++
+				}
+			}
+			return nil
+		}
+		first := firstWindow(e, n, want, byHits)
+		w, done := first, 0
+		var back []int // chunks evaluated from the newest back
+		if newest {
+			for end := mid; end > lo && weight < want; w = nextWindow(w, done, weight, want) {
+				start := max(lo, end-w)
+				if err := run(start, end); err != nil {
+					return nil, false, err
+				}
+				back = append(back, len(chunks)-1)
+				done += end - start
+				end = start
+				if weight >= want && start > lo {
+					complete = false
+				}
+			}
+		} else {
+			for start := lo; start < mid && weight < want; w = nextWindow(w, done, weight, want) {
+				end := min(mid, start+w)
+				if err := run(start, end); err != nil {
+					return nil, false, err
+				}
+				done += end - start
+				start = end
+				if weight >= want && end < mid {
+					complete = false
+				}
+			}
+		}
+		if weight < want { // too few dated: the undated ones follow, by id
+			w, done = first, 0
+			for start := mid; start < hi && weight < want; w = nextWindow(w, done, weight, want) {
+				end := min(hi, start+w)
+				if err := run(start, end); err != nil {
+					return nil, false, err
+				}
+				done += end - start
+				start = end
+				if weight >= want && end < hi {
+					complete = false
+				}
+			}
+		} else if mid < hi {
+			complete = false
+		}
+		// Put the segment's chunks in document order: the backward ones
+		// reversed, then the rest as evaluated.
+		dates := g.Dates
+		add := func(hits []DocHit) {
+			for _, h := range hits {
+				ms = append(ms, match{seg: si, doc: h.Doc, hits: h.Hits, day: dates[h.Doc]})
+			}
+		}
+		for i := len(back) - 1; i >= 0; i-- {
+			add(chunks[back[i]])
+		}
+		for i := len(back); i < len(chunks); i++ {
+			add(chunks[i])
+		}
+	}
+	return ms, complete, nil
+}
+
 // Parse parses q, wrapping the error with the query for several-query calls.
 func parseAll(qs []string) ([]Node, error) {
 	nodes := make([]Node, len(qs))
@@ -97,7 +240,13 @@ func (l *Local) Search(ctx context.Context, r SearchRequest) (*SearchResult, err
 		return nil, err
 	}
 	r.Defaults()
-	ms, err := l.eval(ctx, n, r.Filter)
+	var ms []match
+	complete := true
+	if r.NoTotal && (r.Sort == "" || r.Sort == "newest" || r.Sort == "oldest") {
+		ms, complete, err = l.evalFirst(ctx, n, r.Filter, r.Sort != "oldest", r.Offset+r.Limit, false)
+	} else {
+		ms, err = l.eval(ctx, n, r.Filter)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -127,12 +276,16 @@ func (l *Local) Search(ctx context.Context, r SearchRequest) (*SearchResult, err
 	default:
 		return nil, fmt.Errorf("unknown sort %q (want newest, oldest or relevance)", r.Sort)
 	}
-	res := &SearchResult{Total: total, Hits: []SearchHit{}}
+	res := &SearchResult{Total: total, TotalAtLeast: !complete, Hits: []SearchHit{}}
 	mt := NewMatcher(n)
 	for i := r.Offset; i < len(ms) && i < r.Offset+r.Limit; i++ {
 		m := ms[i]
 		g := l.Snap.Segments[m.seg]
-		d, err := g.Doc(int(m.doc))
+		doc := g.Doc
+		if r.NoSnippets {
+			doc = g.Head
+		}
+		d, err := doc(int(m.doc))
 		if err != nil {
 			return nil, err
 		}
@@ -620,14 +773,40 @@ func (l *Local) KWIC(ctx context.Context, r KWICRequest) (*KWICResult, error) {
 		return nil, err
 	}
 	r.Defaults()
+	if _, phrase := n.(*Phrase); phrase && r.NoTotal {
+		// A phrase's lines are its hits: the page lies among the oldest
+		// documents whose hits make Limit.
+		ms, complete, err := l.evalFirst(ctx, n, r.Filter, false, r.Limit, true)
+		if err != nil {
+			return nil, err
+		}
+		res, exact, err := l.kwicPage(ctx, n, r, ms)
+		if err != nil || complete {
+			return res, err
+		}
+		if exact { // as the lines must be; otherwise count them all below
+			res.TotalAtLeast = true
+			return res, nil
+		}
+	}
 	ms, err := l.eval(ctx, n, r.Filter)
 	if err != nil {
 		return nil, err
 	}
-	res := &KWICResult{Lines: []KWICLine{}}
+	res, _, err := l.kwicPage(ctx, n, r, ms)
+	return res, err
+}
+
+// kwicPage cuts the first r.Limit lines from the matches ms, and totals
+// their hits. exact reports whether every document read gave as many lines
+// as its hits and the page is full, which evalFirst's stopping rule
+// relies on.
+func (l *Local) kwicPage(ctx context.Context, n Node, r KWICRequest, ms []match) (res *KWICResult, exact bool, err error) {
+	res = &KWICResult{Lines: []KWICLine{}}
 	for _, m := range ms {
 		res.Total += int(m.hits)
 	}
+	exact = true
 	it := l.order(ms, false) // lazily: only as far as the page goes
 	mt := NewMatcher(n)
 	var kp *kwicPhrase // a phrase: hits from the index
@@ -642,29 +821,30 @@ func (l *Local) KWIC(ctx context.Context, r KWICRequest) (*KWICResult, error) {
 			break
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		g := l.Snap.Segments[m.seg]
 		b, off := g.DocBlock(int(m.doc))
 		if m.seg != lastSeg || b != lastBlock {
 			if raw, err = g.CachedBlock(b); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			lastSeg, lastBlock = m.seg, b
 		}
 		d, err := g.DecodeDoc(raw, off, int(m.doc))
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		var fromIndex [2][]Span
 		viaIndex := false
 		if kp != nil {
 			var ts, xs []Span
 			if ts, xs, viaIndex, err = kp.spans(m.seg, g, m.doc, d.Title, d.Text); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			fromIndex = [2][]Span{ts, xs}
 		}
+		lines := 0
 		for fi, field := range []string{d.Title, d.Text} {
 			if len(res.Lines) >= r.Limit {
 				break
@@ -673,6 +853,7 @@ func (l *Local) KWIC(ctx context.Context, r KWICRequest) (*KWICResult, error) {
 			if !viaIndex {
 				spans = mt.SpansN(field, fi == 0, r.Limit-len(res.Lines))
 			}
+			lines += len(spans)
 			for _, s := range spans {
 				if len(res.Lines) >= r.Limit {
 					break
@@ -683,8 +864,14 @@ func (l *Local) KWIC(ctx context.Context, r KWICRequest) (*KWICResult, error) {
 					Right: flat(truncRunes(field[s.End:], r.Width))})
 			}
 		}
+		if lines != int(m.hits) && len(res.Lines) < r.Limit {
+			exact = false
+		}
 	}
-	return res, nil
+	if len(res.Lines) < r.Limit {
+		exact = false
+	}
+	return res, exact, nil
 }
 
 // Stats describes the documents that pass the filter.

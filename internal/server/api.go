@@ -61,9 +61,9 @@ type ErrorBody struct {
 func (s *Server) routes() *http.ServeMux {
 	m := http.NewServeMux()
 	filters := []string{"from", "to", "source"}
-	m.HandleFunc("GET /api/search", s.api(slices.Concat(filters, []string{"q", "sort", "limit", "offset", "collapse"}), s.search))
+	m.HandleFunc("GET /api/search", s.api(slices.Concat(filters, []string{"q", "sort", "limit", "offset", "collapse", "total"}), s.search))
 	m.HandleFunc("GET /api/trend", s.api(slices.Concat(filters, []string{"q", "by", "collapse"}), s.trend))
-	m.HandleFunc("GET /api/kwic", s.api(slices.Concat(filters, []string{"q", "width", "limit", "collapse"}), s.kwic))
+	m.HandleFunc("GET /api/kwic", s.api(slices.Concat(filters, []string{"q", "width", "limit", "collapse", "total"}), s.kwic))
 	m.HandleFunc("GET /api/doc/{id...}", s.api([]string{"q"}, s.doc))
 	m.HandleFunc("GET /api/stats", s.api(filters, s.stats))
 	m.HandleFunc("GET /api/sources", s.api(nil, s.sources))
@@ -113,7 +113,7 @@ func (s *Server) api(allowed []string, f apiFunc) http.HandlerFunc {
 
 func (s *Server) search(ctx context.Context, p *params, _ *http.Request) (any, error) {
 	req := query.SearchRequest{Query: p.query(), Filter: p.filter(), Sort: p.str("sort"),
-		Limit: p.int("limit", 20, 1, MaxSearchLimit), Offset: p.int("offset", 0, 0, MaxOffset)}
+		Limit: p.int("limit", 20, 1, MaxSearchLimit), Offset: p.int("offset", 0, 0, MaxOffset), NoTotal: p.noTotal()}
 	sr, err := s.searcher(ctx, p)
 	if p.err != nil {
 		return nil, p.err
@@ -148,7 +148,7 @@ func (s *Server) trend(ctx context.Context, p *params, _ *http.Request) (any, er
 
 func (s *Server) kwic(ctx context.Context, p *params, _ *http.Request) (any, error) {
 	req := query.KWICRequest{Query: p.query(), Filter: p.filter(),
-		Width: p.int("width", 60, 1, MaxKWICWidth), Limit: p.int("limit", 100, 1, MaxKWICLimit)}
+		Width: p.int("width", 60, 1, MaxKWICWidth), Limit: p.int("limit", 100, 1, MaxKWICLimit), NoTotal: p.noTotal()}
 	sr, err := s.searcher(ctx, p)
 	if p.err != nil {
 		return nil, p.err
@@ -352,4 +352,13 @@ func (p *params) date(name string) string {
 // filter returns from, to and every source.
 func (p *params) filter() query.Filter {
 	return query.Filter{From: p.date("from"), To: p.date("to"), Sources: p.v["source"]}
+}
+
+// noTotal reads total=0 (or false): the answer may stop at its page, with
+// total a lower bound ("total_at_least": true). Absent or 1 counts all.
+func (p *params) noTotal() bool {
+	if p.str("total") == "" {
+		return false
+	}
+	return !p.bool("total")
 }

@@ -96,6 +96,8 @@ func TestDupsAPI(t *testing.T) {
 	}
 	wantSearch, _ := collapsed.Search(ctx, query.SearchRequest{Query: phrase, Limit: 20})
 	wantKWIC, _ := collapsed.KWIC(ctx, query.KWICRequest{Query: phrase, Width: 60, Limit: 100})
+	wantFirst, _ := collapsed.Search(ctx, query.SearchRequest{Query: phrase, Limit: 1, Sort: "oldest", NoTotal: true})
+	wantFirstLine, _ := collapsed.KWIC(ctx, query.KWICRequest{Query: phrase, Width: 60, Limit: 1, NoTotal: true})
 	wantDups, _ := c.Select(dups.ListRequest{})
 	wantDupsDate, _ := c.Select(dups.ListRequest{Sort: "date", Limit: 1, Filter: query.Filter{Sources: []string{"Reprinter 2"}}})
 	for _, tc := range []struct {
@@ -106,6 +108,9 @@ func TestDupsAPI(t *testing.T) {
 		{"/api/trend?by=month&collapse=0&q=" + q(phrase), fullTrend},
 		{"/api/search?collapse=true&q=" + q(phrase), wantSearch},
 		{"/api/kwic?collapse=1&q=" + q(phrase), wantKWIC},
+		{"/api/search?collapse=1&total=0&limit=1&sort=oldest&q=" + q(phrase), wantFirst},
+		{"/api/kwic?collapse=1&total=false&limit=1&q=" + q(phrase), wantFirstLine},
+		{"/api/kwic?collapse=1&total=1&q=" + q(phrase), wantKWIC},
 		{"/api/dups", wantDups},
 		{"/api/dups?sort=date&limit=1&source=" + q("Reprinter 2"), wantDupsDate},
 	} {
@@ -115,7 +120,7 @@ func TestDupsAPI(t *testing.T) {
 			t.Errorf("%s: %d\n got %s\nwant %s", tc.path, code, got, want)
 		}
 	}
-	for _, path := range []string{"/api/trend?collapse=maybe&q=x", "/api/dups?min_size=1", "/api/dups?sort=title"} {
+	for _, path := range []string{"/api/trend?collapse=maybe&q=x", "/api/search?total=some&q=x", "/api/dups?min_size=1", "/api/dups?sort=title"} {
 		if code, _, body := get(t, ts.URL, path); code != 400 {
 			t.Errorf("%s: %d %s, want 400", path, code, body)
 		}
