@@ -58,9 +58,11 @@ func Walk(ctx context.Context, paths []string, fn func(Document) error) (rejecte
 }
 
 // Ingest adds the documents of paths to the index in dir (created if
-// needed) exactly as `tifa ingest --quiet` does: batches committed as
-// segments are written, a final commit, then the merge. It returns the
-// number of documents added.
+// needed) as `tifa ingest --quiet` does — batches committed as segments
+// are written, a final commit, then the merge — but without the
+// annotation sidecars (readout records, near-duplicate signatures) that
+// the CLI registers for the analyses: the index the queries read, which
+// is what the benchmarks compare. It returns the number of documents added.
 func Ingest(ctx context.Context, dir string, paths []string) (added int, err error) {
 	w, err := store.OpenWriter(dir, store.Options{AutoCommit: true})
 	if err != nil {
