@@ -81,20 +81,35 @@ func (l *Local) eval(ctx context.Context, n Node, f Filter) ([]match, error) {
 var maxFirstWindow = math.MaxInt
 
 // firstWindow guesses how many documents of segment g hold want matches
-// of n (weighed in documents, or hits when byHits), from the rarest token
-// of a phrase: matches are no denser than it. Other queries start small.
+// of n (weighed in documents, or hits when byHits): matches are no denser
+// than the bound of upperBound.
 func firstWindow(e *segEval, n Node, want int, byHits bool) int {
+	g := e.seg
 	w := 2 * want
-	if p, ok := n.(*Phrase); ok {
-		g := e.seg
-		var least uint64 = math.MaxUint64
-		for _, s := range p.Slots {
+	if most := upperBound(g, n, byHits); most == 0 {
+		return max(g.N, 1) // no match anywhere: one window reads nothing
+	} else if most < uint64(g.N)*64 {
+		w = int(min(uint64(2*want)*uint64(g.N)/most+1, uint64(g.N)))
+	}
+	return min(max(w, 16), maxFirstWindow, max(g.N, 1))
+}
+
+// upperBound bounds the matching documents (or hits) of n in segment g
+// from the dictionary: a phrase by its rarest token, AND by its rarest
+// part, OR by the sum of its parts, NEAR by its rarer side; other
+// queries by nothing (the largest value).
+func upperBound(g *store.Seg, n Node, byHits bool) uint64 {
+	const none = math.MaxUint64 / 4
+	switch n := n.(type) {
+	case *Phrase:
+		least := uint64(none)
+		for _, s := range n.Slots {
 			if s.Prefix {
 				continue
 			}
 			t := g.Lookup(s.Tok)
 			if t < 0 {
-				return max(g.N, 1) // no match anywhere: one window reads nothing
+				return 0
 			}
 			c := uint64(g.DF(t))
 			if byHits {
@@ -102,11 +117,23 @@ func firstWindow(e *segEval, n Node, want int, byHits bool) int {
 			}
 			least = min(least, c)
 		}
-		if least < math.MaxUint64 {
-			w = int(min(uint64(2*want)*uint64(g.N)/least+1, uint64(g.N)))
+		return least
+	case *Near:
+		return min(upperBound(g, n.A, byHits), upperBound(g, n.B, byHits))
+	case *And:
+		least := uint64(none)
+		for _, k := range n.Kids {
+			least = min(least, upperBound(g, k, byHits))
 		}
+		return least
+	case *Or:
+		var sum uint64
+		for _, k := range n.Kids {
+			sum = min(sum+upperBound(g, k, byHits), none)
+		}
+		return sum
 	}
-	return min(max(w, 16), maxFirstWindow, max(e.seg.N, 1))
+	return none
 }
 
 // nextWindow sizes the window after one of w documents, having found
