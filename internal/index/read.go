@@ -616,13 +616,12 @@ func (s *Segment) Head(i int) (corpus.Document, error) {
 	if err != nil {
 		return corpus.Document{}, err
 	}
-	bad := corrupt(s.Path, fmt.Sprintf("stored document %d", i), "malformed record")
 	if off >= len(raw) {
-		return corpus.Document{}, bad
+		return corpus.Document{}, s.badRecord(i)
 	}
 	n, k := binary.Uvarint(raw[off:])
 	if k <= 0 || n > uint64(len(raw)-off-k) {
-		return corpus.Document{}, bad
+		return corpus.Document{}, s.badRecord(i)
 	}
 	r := reader{b: raw[off+k : off+k+int(n)]}
 	var d corpus.Document
@@ -631,20 +630,19 @@ func (s *Segment) Head(i int) (corpus.Document, error) {
 	d.Source = r.str()
 	d.Title = r.str()
 	if r.bad || d.ID != s.ID(i) {
-		return corpus.Document{}, bad
+		return corpus.Document{}, s.badRecord(i)
 	}
 	return d, nil
 }
 
 // DecodeDoc decodes the record at off in a decompressed block of document i.
 func (s *Segment) DecodeDoc(raw []byte, off, i int) (corpus.Document, error) {
-	bad := corrupt(s.Path, fmt.Sprintf("stored document %d", i), "malformed record")
 	if off >= len(raw) {
-		return corpus.Document{}, bad
+		return corpus.Document{}, s.badRecord(i)
 	}
 	n, k := binary.Uvarint(raw[off:])
 	if k <= 0 || n > uint64(len(raw)-off-k) {
-		return corpus.Document{}, bad
+		return corpus.Document{}, s.badRecord(i)
 	}
 	r := reader{b: raw[off+k : off+k+int(n)]}
 	var d corpus.Document
@@ -657,7 +655,7 @@ func (s *Segment) DecodeDoc(raw []byte, off, i int) (corpus.Document, error) {
 	d.URL = r.str()
 	m := r.uvarint()
 	if m > uint64(r.left()) {
-		return corpus.Document{}, bad
+		return corpus.Document{}, s.badRecord(i)
 	}
 	if m > 0 {
 		d.Meta = make(map[string]string, m)
@@ -667,9 +665,14 @@ func (s *Segment) DecodeDoc(raw []byte, off, i int) (corpus.Document, error) {
 		}
 	}
 	if r.bad || r.left() != 0 || d.ID != s.ID(i) {
-		return corpus.Document{}, bad
+		return corpus.Document{}, s.badRecord(i)
 	}
 	return d, nil
+}
+
+// badRecord is the error of a stored record that does not decode.
+func (s *Segment) badRecord(i int) error {
+	return corrupt(s.Path, fmt.Sprintf("stored document %d", i), "malformed record")
 }
 
 // reader decodes little-endian values, remembering the first overrun.
