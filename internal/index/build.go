@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -84,7 +85,9 @@ type termAcc struct {
 
 // Write sorts the documents by (date, id), indexes them and writes the
 // segment to w. It reads each document once and compresses stored text on
-// a second goroutine while tokenizing.
+// a second goroutine while tokenizing, itself split over up to GOMAXPROCS
+// goroutines for large segments; the bytes written do not depend on the
+// split.
 func (b *Builder) Write(w io.Writer) (Info, error) {
 	slices.SortStableFunc(b.docs, func(x, y builtDoc) int {
 		if x.day != y.day {
@@ -123,59 +126,29 @@ func (b *Builder) Write(w io.Writer) (Info, error) {
 		blocks, storeErr = b.writeStore(sw, docBlock, docOff)
 	}()
 
-	terms := map[string]*termAcc{}
-	cjk := make([]*termAcc, cjkHi-cjkLo+1)
+	// Tokenizing, the bulk of the work, runs on one goroutine per shard,
+	// the first on this one.
 	titleToks := make([]uint32, len(b.docs))
 	textToks := make([]uint32, len(b.docs))
-	var tk textnorm.Tokenizer
-	var total int64
-	for i := range b.docs {
-		d := &b.docs[i].doc
-		doc := uint32(i)
-		pos := uint32(0)
-		add := func(tok []byte, _, _ int) {
-			var acc *termAcc
-			// Most tokens of Chinese text are one CJK character: look
-			// those up in an array instead of the map.
-			if len(tok) == 3 && tok[0] >= 0xE3 && tok[0] <= 0xE9 {
-				r, _ := utf8.DecodeRune(tok)
-				if r >= cjkLo && r <= cjkHi {
-					if acc = cjk[r-cjkLo]; acc == nil {
-						acc = &termAcc{}
-						cjk[r-cjkLo] = acc
-						terms[string(tok)] = acc
-					}
-				}
-			}
-			if acc == nil {
-				if acc = terms[string(tok)]; acc == nil {
-					acc = &termAcc{}
-					terms[string(tok)] = acc
-				}
-			}
-			if n := len(acc.docs); n == 0 || acc.docs[n-1] != doc {
-				acc.docs = append(acc.docs, doc)
-				acc.freqs = append(acc.freqs, 0)
-				acc.pos = append(acc.pos, pos)
-			} else {
-				acc.freqs[n-1]++
-				acc.pos = append(acc.pos, pos-acc.lastPos)
-			}
-			acc.lastPos = pos
-			pos++
-		}
-		tk.Each(d.Title, add)
-		titleToks[i] = pos
-		pos += FieldGap
-		tk.Each(d.Text, add)
-		textToks[i] = pos - FieldGap - titleToks[i]
-		total += int64(titleToks[i]) + int64(textToks[i])
-		if pos > math.MaxUint32-FieldGap {
-			wg.Wait()
-			return Info{}, fmt.Errorf("build segment: document %q has too many tokens", d.ID)
-		}
+	shards := b.shards()
+	var twg sync.WaitGroup
+	for s := 1; s < len(shards); s++ {
+		twg.Add(1)
+		go func() {
+			defer twg.Done()
+			b.tokenize(&shards[s], titleToks, textToks)
+		}()
 	}
+	b.tokenize(&shards[0], titleToks, textToks)
+	twg.Wait()
 	wg.Wait()
+	var total int64
+	for s := range shards {
+		if shards[s].err != nil {
+			return Info{}, shards[s].err // the first in document order
+		}
+		total += shards[s].total
+	}
 	if storeErr != nil {
 		return Info{}, storeErr
 	}
@@ -192,11 +165,7 @@ func (b *Builder) Write(w io.Writer) (Info, error) {
 	sw.end()
 
 	// POSTINGS and DICT, terms in bytewise order.
-	keys := make([]string, 0, len(terms))
-	for k := range terms {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := termKeys(shards)
 	type dictEntry struct {
 		off uint64
 		len uint32
@@ -207,30 +176,19 @@ func (b *Builder) Write(w io.Writer) (Info, error) {
 	dict := make([]dictEntry, len(keys))
 	sw.begin(secPostings)
 	var buf, docsBuf, freqBuf []byte
-	deltas := make([]uint32, 0, 1024)
+	var m termMerge
 	for i, k := range keys {
-		acc := terms[k]
-		deltas = deltas[:0]
-		prev := uint32(0)
-		for j, d := range acc.docs {
-			if j == 0 {
-				deltas = append(deltas, d)
-			} else {
-				deltas = append(deltas, d-prev)
-			}
-			prev = d
-		}
-		docsBuf = appendPacked(docsBuf[:0], deltas)
-		freqBuf = appendPacked(freqBuf[:0], acc.freqs)
+		m.gather(shards, k)
+		docsBuf = appendPacked(docsBuf[:0], m.deltas)
+		freqBuf = appendPackedParts(freqBuf[:0], m.freqs)
 		buf = binary.AppendUvarint(buf[:0], uint64(len(docsBuf)))
 		buf = binary.AppendUvarint(buf, uint64(len(freqBuf)))
 		buf = append(buf, docsBuf...)
 		buf = append(buf, freqBuf...)
-		buf = appendPacked(buf, acc.pos)
+		buf = appendPackedParts(buf, m.pos)
 		dict[i] = dictEntry{off: uint64(sw.secLen()), len: uint32(len(buf)), crc: crc32.Checksum(buf, castagnoli),
-			df: uint32(len(acc.docs)), cf: uint64(len(acc.pos))}
+			df: uint32(len(m.deltas)), cf: uint64(m.cf)}
 		sw.raw(buf)
-		terms[k] = nil // let the accumulator go
 	}
 	sw.end()
 
@@ -340,6 +298,196 @@ func (b *Builder) Write(w io.Writer) (Info, error) {
 	}
 	info.Bytes = sw.off
 	return info, nil
+}
+
+// A shard is a contiguous range of the sorted documents, tokenized on its
+// own goroutine into its own accumulators. Shards cover increasing document
+// ranges, so a term's postings are its shards' lists concatenated in shard
+// order.
+type shard struct {
+	lo, hi int                 // documents [lo, hi)
+	terms  map[string]*termAcc // each set to nil once written
+	total  int64               // tokens
+	err    error               // the shard's first document with too many tokens
+}
+
+// A shard gets at least minShardDocs documents and minShardBytes of text:
+// below that, a goroutine and merging its terms cost more than they save.
+const (
+	minShardDocs  = 256
+	minShardBytes = 1 << 20
+)
+
+// testShards, if positive, overrides the shard count (for tests).
+var testShards int
+
+// shards splits the sorted documents into at most GOMAXPROCS shards of about
+// equal text size.
+func (b *Builder) shards() []shard {
+	var text int64
+	for i := range b.docs {
+		text += int64(len(b.docs[i].doc.Title) + len(b.docs[i].doc.Text))
+	}
+	n := min(runtime.GOMAXPROCS(0), len(b.docs)/minShardDocs, int(text/minShardBytes))
+	if testShards > 0 {
+		n = testShards
+	}
+	n = max(n, 1)
+	shards := make([]shard, n)
+	// Shard s ends at the first document where the text so far reaches
+	// (s+1)/n of the whole; the last ends at the last document. Shards may be
+	// empty when forced to more than there are documents.
+	i, sofar := 0, int64(0)
+	for s := range shards {
+		shards[s].lo = i
+		for ; i < len(b.docs) && (s == n-1 || sofar*int64(n) < text*int64(s+1)); i++ {
+			sofar += int64(len(b.docs[i].doc.Title) + len(b.docs[i].doc.Text))
+		}
+		shards[s].hi = i
+	}
+	return shards
+}
+
+// tokenize indexes the documents of sh into its accumulators and fills
+// their titleToks and textToks entries (each shard writes only its own).
+func (b *Builder) tokenize(sh *shard, titleToks, textToks []uint32) {
+	terms := map[string]*termAcc{}
+	cjk := make([]*termAcc, cjkHi-cjkLo+1)
+	sh.terms = terms
+	var tk textnorm.Tokenizer
+	for i := sh.lo; i < sh.hi; i++ {
+		d := &b.docs[i].doc
+		doc := uint32(i)
+		pos := uint32(0)
+		add := func(tok []byte, _, _ int) {
+			var acc *termAcc
+			// Most tokens of Chinese text are one CJK character: look
+			// those up in an array instead of the map.
+			if len(tok) == 3 && tok[0] >= 0xE3 && tok[0] <= 0xE9 {
+				r, _ := utf8.DecodeRune(tok)
+				if r >= cjkLo && r <= cjkHi {
+					if acc = cjk[r-cjkLo]; acc == nil {
+						acc = &termAcc{}
+						cjk[r-cjkLo] = acc
+						terms[string(tok)] = acc
+					}
+				}
+			}
+			if acc == nil {
+				if acc = terms[string(tok)]; acc == nil {
+					acc = &termAcc{}
+					terms[string(tok)] = acc
+				}
+			}
+			if n := len(acc.docs); n == 0 || acc.docs[n-1] != doc {
+				acc.docs = append(acc.docs, doc)
+				acc.freqs = append(acc.freqs, 0)
+				acc.pos = append(acc.pos, pos)
+			} else {
+				acc.freqs[n-1]++
+				acc.pos = append(acc.pos, pos-acc.lastPos)
+			}
+			acc.lastPos = pos
+			pos++
+		}
+		tk.Each(d.Title, add)
+		titleToks[i] = pos
+		pos += FieldGap
+		tk.Each(d.Text, add)
+		textToks[i] = pos - FieldGap - titleToks[i]
+		sh.total += int64(titleToks[i]) + int64(textToks[i])
+		if pos > math.MaxUint32-FieldGap {
+			sh.err = fmt.Errorf("build segment: document %q has too many tokens", d.ID)
+			return
+		}
+	}
+}
+
+// termKeys returns the terms of all shards in bytewise order, each once.
+func termKeys(shards []shard) []string {
+	keys := make([]string, 0, len(shards[0].terms))
+	for s := range shards {
+	next:
+		for k := range shards[s].terms {
+			for _, prev := range shards[:s] {
+				if _, ok := prev.terms[k]; ok {
+					continue next // listed with an earlier shard
+				}
+			}
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// termMerge holds one term's postings gathered from the shards: its doc
+// deltas in a buffer reused from term to term, and its freqs and positions
+// as the shards' own lists, packed without concatenating them.
+type termMerge struct {
+	deltas []uint32   // doc-number deltas, the first absolute
+	freqs  [][]uint32 // per shard holding the term, in shard order
+	pos    [][]uint32
+	cf     int // positions in all
+}
+
+// gather collects term k from the shards in shard order and lets the
+// shards' accumulators for k go. Positions restart with each document and
+// documents do not straddle shards, so freqs and positions concatenate
+// as they are; only doc deltas are recomputed across shard boundaries.
+func (m *termMerge) gather(shards []shard, k string) {
+	clear(m.freqs) // let the previous term's lists go
+	clear(m.pos)
+	m.deltas, m.freqs, m.pos, m.cf = m.deltas[:0], m.freqs[:0], m.pos[:0], 0
+	prev := uint32(0)
+	for s := range shards {
+		acc := shards[s].terms[k]
+		if acc == nil {
+			continue
+		}
+		for _, d := range acc.docs {
+			if len(m.deltas) == 0 {
+				m.deltas = append(m.deltas, d)
+			} else {
+				m.deltas = append(m.deltas, d-prev)
+			}
+			prev = d
+		}
+		m.freqs = append(m.freqs, acc.freqs)
+		m.pos = append(m.pos, acc.pos)
+		m.cf += len(acc.pos)
+		shards[s].terms[k] = nil // let the accumulator go
+	}
+}
+
+// appendPackedParts appends what appendPacked appends for the
+// concatenation of parts, without building it.
+func appendPackedParts(dst []byte, parts [][]uint32) []byte {
+	if len(parts) == 1 {
+		return appendPacked(dst, parts[0])
+	}
+	var blk [blockLen]uint32
+	n := 0 // values in blk
+	for _, p := range parts {
+		for len(p) > 0 {
+			if n == 0 && len(p) >= blockLen { // a whole block in place
+				dst = appendBlock(dst, p[:blockLen])
+				p = p[blockLen:]
+				continue
+			}
+			c := copy(blk[n:], p)
+			n += c
+			p = p[c:]
+			if n == blockLen {
+				dst = appendBlock(dst, blk[:])
+				n = 0
+			}
+		}
+	}
+	for _, v := range blk[:n] {
+		dst = binary.AppendUvarint(dst, uint64(v))
+	}
+	return dst
 }
 
 // The CJK range whose one-character terms the builder keeps in an array.
