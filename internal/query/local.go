@@ -80,14 +80,20 @@ func (l *Local) eval(ctx context.Context, n Node, f Filter) ([]match, error) {
 // tiny, so that windows end on every kind of boundary).
 var maxFirstWindow = math.MaxInt
 
+// wholeBound is the bound (see upperBound) at or below which evalFirst
+// reads a segment in one window.
+const wholeBound = 1024
+
 // firstWindow guesses how many documents of segment g hold want matches
 // of n (weighed in documents, or hits when byHits): matches are no denser
 // than the bound of upperBound.
 func firstWindow(e *segEval, n Node, want int, byHits bool) int {
 	g := e.seg
 	w := 2 * want
-	if most := upperBound(g, n, byHits); most == 0 {
-		return max(g.N, 1) // no match anywhere: one window reads nothing
+	if most := upperBound(g, n, byHits); most <= wholeBound {
+		// Few candidates in the whole segment (none at all, or a rare
+		// AND): reading them all costs no more than a window.
+		return min(max(g.N, 1), maxFirstWindow)
 	} else if most < uint64(g.N)*64 {
 		w = int(min(uint64(2*want)*uint64(g.N)/most+1, uint64(g.N)))
 	}
