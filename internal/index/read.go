@@ -616,35 +616,36 @@ func (s *Segment) Head(i int) (corpus.Document, error) {
 	if err != nil {
 		return corpus.Document{}, err
 	}
-	if off >= len(raw) {
-		return corpus.Document{}, s.badRecord(i)
+	r, err := s.record(raw, off, i)
+	if err != nil {
+		return corpus.Document{}, err
 	}
-	n, k := binary.Uvarint(raw[off:])
-	if k <= 0 || n > uint64(len(raw)-off-k) {
-		return corpus.Document{}, s.badRecord(i)
-	}
-	r := reader{b: raw[off+k : off+k+int(n)]}
-	var d corpus.Document
-	d.ID = r.str()
-	d.Date = r.str()
-	d.Source = r.str()
-	d.Title = r.str()
+	d := corpus.Document{ID: r.str(), Date: r.str(), Source: r.str(), Title: r.str()}
 	if r.bad || d.ID != s.ID(i) {
 		return corpus.Document{}, s.badRecord(i)
 	}
 	return d, nil
 }
 
-// DecodeDoc decodes the record at off in a decompressed block of document i.
-func (s *Segment) DecodeDoc(raw []byte, off, i int) (corpus.Document, error) {
+// record returns a reader over the record of document i at off in a
+// decompressed block.
+func (s *Segment) record(raw []byte, off, i int) (*reader, error) {
 	if off >= len(raw) {
-		return corpus.Document{}, s.badRecord(i)
+		return nil, s.badRecord(i)
 	}
 	n, k := binary.Uvarint(raw[off:])
 	if k <= 0 || n > uint64(len(raw)-off-k) {
-		return corpus.Document{}, s.badRecord(i)
+		return nil, s.badRecord(i)
 	}
-	r := reader{b: raw[off+k : off+k+int(n)]}
+	return &reader{b: raw[off+k : off+k+int(n)]}, nil
+}
+
+// DecodeDoc decodes the record at off in a decompressed block of document i.
+func (s *Segment) DecodeDoc(raw []byte, off, i int) (corpus.Document, error) {
+	r, err := s.record(raw, off, i)
+	if err != nil {
+		return corpus.Document{}, err
+	}
 	var d corpus.Document
 	d.ID = r.str()
 	d.Date = r.str()

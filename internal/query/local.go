@@ -190,48 +190,42 @@ func (l *Local) evalFirst(ctx context.Context, n Node, f Filter, newest bool, wa
 			return nil
 		}
 		first := firstWindow(e, n, want, byHits)
-		w, done := first, 0
 		var back []int // chunks evaluated from the newest back
-		if newest {
-			for end := mid; end > lo && weight < want; w = nextWindow(w, done, weight, want) {
-				start := max(lo, end-w)
-				if err := run(start, end); err != nil {
-					return nil, false, err
+		// scan evaluates [a, b) in windows — from b back when backward —
+		// until the matches weigh want; more reports documents left.
+		scan := func(a, b int, backward bool) (more bool, err error) {
+			w, done := first, 0
+			for a < b && weight < want {
+				s, t := a, min(b, a+w)
+				if backward {
+					s, t = max(a, b-w), b
 				}
-				back = append(back, len(chunks)-1)
-				done += end - start
-				end = start
-				if weight >= want && start > lo {
-					complete = false
+				if err := run(s, t); err != nil {
+					return false, err
 				}
+				if backward {
+					back = append(back, len(chunks)-1)
+					b = s
+				} else {
+					a = t
+				}
+				done += t - s
+				w = nextWindow(w, done, weight, want)
 			}
-		} else {
-			for start := lo; start < mid && weight < want; w = nextWindow(w, done, weight, want) {
-				end := min(mid, start+w)
-				if err := run(start, end); err != nil {
-					return nil, false, err
-				}
-				done += end - start
-				start = end
-				if weight >= want && end < mid {
-					complete = false
-				}
-			}
+			return a < b, nil
 		}
-		if weight < want { // too few dated: the undated ones follow, by id
-			w, done = first, 0
-			for start := mid; start < hi && weight < want; w = nextWindow(w, done, weight, want) {
-				end := min(hi, start+w)
-				if err := run(start, end); err != nil {
-					return nil, false, err
-				}
-				done += end - start
-				start = end
-				if weight >= want && end < hi {
-					complete = false
-				}
+		more, err := scan(lo, mid, newest)
+		if err != nil {
+			return nil, false, err
+		}
+		if !more && weight < want { // too few dated: the undated follow, by id
+			if more, err = scan(mid, hi, false); err != nil {
+				return nil, false, err
 			}
 		} else if mid < hi {
+			more = true
+		}
+		if more {
 			complete = false
 		}
 		// Put the segment's chunks in document order: the backward ones

@@ -61,16 +61,7 @@ func TestNoTotal_SamePage(t *testing.T) {
 				for fi, f := range filters {
 					for _, sort := range []string{"newest", "oldest", ""} {
 						for _, page := range [][2]int{{1, 0}, {5, 0}, {20, 3}, {1000, 0}} {
-							r := SearchRequest{Query: q, Filter: f, Sort: sort, Limit: page[0], Offset: page[1], NoSnippets: true}
-							want, err := l.Search(context.Background(), r)
-							if err != nil {
-								t.Fatal(err)
-							}
-							r.NoTotal = true
-							got, err := l.Search(context.Background(), r)
-							if err != nil {
-								t.Fatal(err)
-							}
+							got, want := searchBoth(t, l, SearchRequest{Query: q, Filter: f, Sort: sort, Limit: page[0], Offset: page[1], NoSnippets: true})
 							where := fmt.Sprintf("seg %d window %d %s filter %d %q page %v", segBytes, fw, q, fi, sort, page)
 							sameSearchPage(t, where, got, want)
 							if got.TotalAtLeast {
@@ -79,16 +70,7 @@ func TestNoTotal_SamePage(t *testing.T) {
 						}
 					}
 					for _, limit := range []int{1, 3, 17, 1000} {
-						r := KWICRequest{Query: q, Filter: f, Width: 8, Limit: limit}
-						want, err := l.KWIC(context.Background(), r)
-						if err != nil {
-							t.Fatal(err)
-						}
-						r.NoTotal = true
-						got, err := l.KWIC(context.Background(), r)
-						if err != nil {
-							t.Fatal(err)
-						}
+						got, want := kwicBoth(t, l, KWICRequest{Query: q, Filter: f, Width: 8, Limit: limit})
 						sameKWICPage(t, fmt.Sprintf("seg %d window %d kwic %s filter %d limit %d", segBytes, fw, q, fi, limit), got, want)
 						if got.TotalAtLeast {
 							stopped["kwic"]++
@@ -105,45 +87,63 @@ func TestNoTotal_SamePage(t *testing.T) {
 	t.Logf("answers that stopped early: %v", stopped)
 }
 
+// searchBoth returns r's NoTotal answer and its counting one.
+func searchBoth(t *testing.T, l *Local, r SearchRequest) (got, want *SearchResult) {
+	t.Helper()
+	want, err := l.Search(context.Background(), r)
+	if err == nil {
+		r.NoTotal = true
+		got, err = l.Search(context.Background(), r)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, want
+}
+
+// kwicBoth is searchBoth for KWIC.
+func kwicBoth(t *testing.T, l *Local, r KWICRequest) (got, want *KWICResult) {
+	t.Helper()
+	want, err := l.KWIC(context.Background(), r)
+	if err == nil {
+		r.NoTotal = true
+		got, err = l.KWIC(context.Background(), r)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, want
+}
+
 // sameSearchPage checks a NoTotal answer against the counting one: the
 // same hits, and a total that is exact or a lower bound as it says.
 func sameSearchPage(t *testing.T, where string, got, want *SearchResult) {
 	t.Helper()
-	if len(got.Hits) != len(want.Hits) {
-		t.Fatalf("%s: %d hits, counting search %d", where, len(got.Hits), len(want.Hits))
-	}
-	for i := range got.Hits {
-		if got.Hits[i] != want.Hits[i] {
-			t.Fatalf("%s: hit %d = %+v, counting search %+v", where, i, got.Hits[i], want.Hits[i])
-		}
-	}
-	switch {
-	case want.TotalAtLeast:
-		t.Fatalf("%s: the counting search says its total is a lower bound", where)
-	case !got.TotalAtLeast && got.Total != want.Total:
-		t.Fatalf("%s: exact total %d, counting search %d", where, got.Total, want.Total)
-	case got.TotalAtLeast && (got.Total > want.Total || got.Total < len(got.Hits)):
-		t.Fatalf("%s: lower bound %d, counting search %d, %d on the page", where, got.Total, want.Total, len(got.Hits))
-	}
+	samePage(t, where, got.Hits, want.Hits, got.Total, want.Total, got.TotalAtLeast, want.TotalAtLeast)
 }
 
 func sameKWICPage(t *testing.T, where string, got, want *KWICResult) {
 	t.Helper()
-	if len(got.Lines) != len(want.Lines) {
-		t.Fatalf("%s: %d lines, counting KWIC %d", where, len(got.Lines), len(want.Lines))
+	samePage(t, where, got.Lines, want.Lines, got.Total, want.Total, got.TotalAtLeast, want.TotalAtLeast)
+}
+
+func samePage[T comparable](t *testing.T, where string, got, want []T, gotTotal, wantTotal int, gotAtLeast, wantAtLeast bool) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d on the page, counting answer %d", where, len(got), len(want))
 	}
-	for i := range got.Lines {
-		if got.Lines[i] != want.Lines[i] {
-			t.Fatalf("%s: line %d = %+v, counting KWIC %+v", where, i, got.Lines[i], want.Lines[i])
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("%s: item %d = %+v, counting answer %+v", where, i, got[i], want[i])
 		}
 	}
 	switch {
-	case want.TotalAtLeast:
-		t.Fatalf("%s: the counting KWIC says its total is a lower bound", where)
-	case !got.TotalAtLeast && got.Total != want.Total:
-		t.Fatalf("%s: exact total %d, counting KWIC %d", where, got.Total, want.Total)
-	case got.TotalAtLeast && (got.Total > want.Total || got.Total < len(got.Lines)):
-		t.Fatalf("%s: lower bound %d, counting KWIC %d, %d lines", where, got.Total, want.Total, len(got.Lines))
+	case wantAtLeast:
+		t.Fatalf("%s: the counting answer says its total is a lower bound", where)
+	case !gotAtLeast && gotTotal != wantTotal:
+		t.Fatalf("%s: exact total %d, counting answer %d", where, gotTotal, wantTotal)
+	case gotAtLeast && (gotTotal > wantTotal || gotTotal < len(got)):
+		t.Fatalf("%s: lower bound %d, counting answer %d, %d on the page", where, gotTotal, wantTotal, len(got))
 	}
 }
 
@@ -156,31 +156,13 @@ func noTotalSame(t *testing.T, l *Local, phrases []string) {
 		q := `"` + strings.ReplaceAll(p, `"`, " ") + `"`
 		for _, f := range []Filter{{}, {From: "2019-01-01", To: "2021-06-30"}} {
 			for _, sort := range []string{"newest", "oldest"} {
-				r := SearchRequest{Query: q, Filter: f, Sort: sort, Limit: 20, NoSnippets: true}
-				want, err := l.Search(context.Background(), r)
-				if err != nil {
-					t.Fatal(err)
-				}
-				r.NoTotal = true
-				got, err := l.Search(context.Background(), r)
-				if err != nil {
-					t.Fatal(err)
-				}
+				got, want := searchBoth(t, l, SearchRequest{Query: q, Filter: f, Sort: sort, Limit: 20, NoSnippets: true})
 				sameSearchPage(t, fmt.Sprintf("search %q %v %s", p, f, sort), got, want)
 				if got.TotalAtLeast {
 					stopped++
 				}
 			}
-			r := KWICRequest{Query: q, Filter: f, Width: 20, Limit: 300}
-			want, err := l.KWIC(context.Background(), r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r.NoTotal = true
-			got, err := l.KWIC(context.Background(), r)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got, want := kwicBoth(t, l, KWICRequest{Query: q, Filter: f, Width: 20, Limit: 300})
 			sameKWICPage(t, fmt.Sprintf("kwic %q %v", p, f), got, want)
 			if got.TotalAtLeast {
 				stopped++
