@@ -480,6 +480,9 @@ type Postings struct {
 	entry  *cacheEntry // the cache entry of the list, if cached
 }
 
+// TermIndex returns the index of the list's term in its segment.
+func (p *Postings) TermIndex() int { return p.term }
+
 // AllPositions returns the positions of every document of the list,
 // absolute: those of the j-th document are all[Cum[j]:Cum[j+1]]. It
 // decodes the whole position stream at once (about a nanosecond a

@@ -43,6 +43,7 @@ type segEval struct {
 		idx  []int
 		freq []uint32
 		cand []uint32
+		bits []uint64 // pairCountBits
 	}
 }
 
@@ -567,6 +568,7 @@ func (e *segEval) matchStarts(p *Phrase, slots []*slotLists, d uint32, dst []uin
 // is made per document.
 func (e *segEval) pairDocs(cand []uint32, a, b *slotLists, out []DocHit) ([]DocHit, error) {
 	pa, pb := a.lists[0], b.lists[0]
+	distinct := pa.TermIndex() != pb.TermIndex() // then no two hits can overlap
 	ja, jb := 0, 0
 	for k, d := range cand {
 		if k%4096 == 0 {
@@ -580,7 +582,14 @@ func (e *segEval) pairDocs(cand []uint32, a, b *slotLists, out []DocHit) ([]DocH
 		for pb.Docs[jb] < d {
 			jb++
 		}
-		if n := pairCount(a.all[pa.Cum[ja]:pa.Cum[ja+1]], b.all[pb.Cum[jb]:pb.Cum[jb+1]]); n > 0 {
+		as, bs := a.all[pa.Cum[ja]:pa.Cum[ja+1]], b.all[pb.Cum[jb]:pb.Cum[jb+1]]
+		var n uint32
+		if distinct {
+			n, e.scratch.bits = pairCountBits(as, bs, e.scratch.bits)
+		} else {
+			n = pairCount(as, bs)
+		}
+		if n > 0 {
 			out = append(out, DocHit{Doc: d, Hits: n})
 		}
 	}
@@ -588,6 +597,34 @@ func (e *segEval) pairDocs(cand []uint32, a, b *slotLists, out []DocHit) ([]DocH
 }
 
 // pairCount is len(pairStarts(as, bs, nil)).
+// pairCountBits counts the a in as with a+1 in bs, which are the hits
+// when the two tokens differ (a hit's second token cannot start another):
+// bs goes into a bitmap and each a is one bit test, without the branches
+// of a merge. bits is scratch, returned for reuse, all zero again.
+func pairCountBits(as, bs []uint32, bits []uint64) (uint32, []uint64) {
+	if len(as) == 0 || len(bs) == 0 {
+		return 0, bits
+	}
+	if w := int(bs[len(bs)-1]>>6) + 1; len(bits) < w {
+		bits = make([]uint64, w+w/2)
+	}
+	for _, b := range bs {
+		bits[b>>6] |= 1 << (b & 63)
+	}
+	var n uint64
+	last := bs[len(bs)-1]
+	for _, a := range as {
+		if a >= last {
+			break
+		}
+		n += bits[(a+1)>>6] >> ((a + 1) & 63) & 1
+	}
+	for _, b := range bs {
+		bits[b>>6] = 0
+	}
+	return uint32(n), bits
+}
+
 func pairCount(as, bs []uint32) uint32 {
 	var n uint32
 	j := 0
