@@ -84,20 +84,19 @@ var maxFirstWindow = math.MaxInt
 // reads a segment in one window.
 const wholeBound = 1024
 
-// firstWindow guesses how many documents of segment g hold want matches
-// of n (weighed in documents, or hits when byHits): matches are no denser
-// than the bound of upperBound.
-func firstWindow(e *segEval, n Node, want int, byHits bool) int {
-	g := e.seg
+// firstWindow guesses how many of the N documents hold want matches of n
+// (weighed in documents, or hits when byHits), given the bound of
+// upperBound summed over the segments: matches are no denser than it.
+func firstWindow(N int, most uint64, want int) int {
 	w := 2 * want
-	if most := upperBound(g, n, byHits); most <= wholeBound {
-		// Few candidates in the whole segment (none at all, or a rare
-		// AND): reading them all costs no more than a window.
-		return min(max(g.N, 1), maxFirstWindow)
-	} else if most < uint64(g.N)*64 {
-		w = int(min(uint64(2*want)*uint64(g.N)/most+1, uint64(g.N)))
+	if most <= wholeBound {
+		// Few candidates (none at all, or a rare AND): reading them all
+		// costs no more than a window.
+		w = N
+	} else if most < uint64(N)*64 {
+		w = int(min(uint64(2*want)*uint64(N)/most+1, uint64(N)))
 	}
-	return min(max(w, 16), maxFirstWindow, max(g.N, 1))
+	return min(max(w, 16), maxFirstWindow, max(N, 1))
 }
 
 // upperBound bounds the matching documents (or hits) of n in segment g
@@ -153,17 +152,31 @@ func nextWindow(w, done, weight, want int) int {
 	return min(max(est, 2*w), 8*w)
 }
 
-// evalFirst is eval for a page of the newest (or oldest) matches: in each
-// segment it evaluates n over windows of documents in that order — the
-// dated documents from the newest back (or the oldest on), then the
-// undated ones by id — and stops the segment once the matches found weigh
-// want (documents, or hits when byHits). Every segment's matches are in
-// document order, as eval's. A document the page can need is always
-// found: the page's share of a segment is a prefix of the segment's order
-// that weighs less than want before its last document. complete reports
-// whether every segment was evaluated whole, so that the matches are all.
+// frontSeg is one segment's part in evalFirst: its dated documents
+// [lo, mid) of which [a, b) are not evaluated yet, its undated ones
+// [mid, hi), and the matches found, in the order evaluated.
+type frontSeg struct {
+	e             *segEval
+	lo, mid, hi   int
+	a, b          int
+	chunks        [][]DocHit
+	undatedChunks []DocHit
+}
+
+// evalFirst is eval for a page of the newest (or oldest) matches. It
+// moves a date frontier through every segment at once — from the newest
+// date back, or from the oldest on — evaluating n over each segment's
+// documents on this side of it, and stops once the matches found weigh
+// want (documents, or hits when byHits). Every match on this side of the
+// frontier is then found, in every segment, and the page is among them,
+// since date order puts them before any other. When the dated documents
+// run out first, the undated follow (by id, after every dated one). Every
+// segment's matches are in document order, as eval's. complete reports
+// whether every document was evaluated, so that the matches are all.
 func (l *Local) evalFirst(ctx context.Context, n Node, f Filter, newest bool, want int, byHits bool) (ms []match, complete bool, err error) {
-	complete = true
+	segs := make([]*frontSeg, len(l.Snap.Segments))
+	var most uint64
+	total, minDay, maxDay := 0, index.NoDate, int32(math.MinInt32)
 	for si, g := range l.Snap.Segments {
 		e, err := newSegEval(ctx, g, f)
 		if err != nil {
@@ -171,77 +184,121 @@ func (l *Local) evalFirst(ctx context.Context, n Node, f Filter, newest bool, wa
 		}
 		lo, hi := e.lo, e.hi
 		mid := lo + sort.Search(hi-lo, func(i int) bool { return g.Dates[lo+i] == index.NoDate })
-		var chunks [][]DocHit // in the order evaluated
-		weight := 0
-		run := func(a, b int) error {
-			e.lo, e.hi = a, b
-			hits, err := e.eval(n)
+		segs[si] = &frontSeg{e: e, lo: lo, mid: mid, hi: hi, a: lo, b: mid}
+		most = min(most+upperBound(g, n, byHits), math.MaxUint64/4)
+		total += mid - lo
+		if mid > lo {
+			minDay, maxDay = min(minDay, g.Dates[lo]), max(maxDay, g.Dates[mid-1])
+		}
+	}
+	weight := 0
+	run := func(fs *frontSeg, a, b int) ([]DocHit, error) {
+		if a >= b {
+			return nil, nil
+		}
+		fs.e.lo, fs.e.hi = a, b
+		hits, err := fs.e.eval(n)
+		for _, h := range hits {
+			if byHits {
+				weight += int(h.Hits)
+			} else {
+				weight++
+			}
+		}
+		return hits, err
+	}
+	// left counts the dated documents not evaluated yet, on the far side
+	// of a frontier at day d (exclusive of d itself when newest).
+	left := func(d int32) int {
+		k := 0
+		for _, fs := range segs {
+			dates := fs.e.seg.Dates
+			if newest {
+				k += sort.Search(fs.b-fs.a, func(i int) bool { return dates[fs.a+i] >= d })
+			} else {
+				k += fs.b - fs.a - sort.Search(fs.b-fs.a, func(i int) bool { return dates[fs.a+i] > d })
+			}
+		}
+		return k
+	}
+	remaining := total
+	w, done := firstWindow(total, most, want), 0
+	for remaining > 0 && weight < want {
+		// The frontier: the nearest day that brings at least w more
+		// documents inside (at least one more day).
+		lo, hi := minDay, maxDay // the days not passed yet
+		target := remaining - w
+		var day int32
+		if newest {
+			// The latest day d that leaves at most target documents
+			// before it.
+			day = lo + int32(sort.Search(int(hi-lo)+1, func(i int) bool { return left(lo+int32(i)) > target })) - 1
+			day = max(day, lo)
+		} else {
+			// The earliest day d that leaves at most target after it.
+			day = lo + int32(sort.Search(int(hi-lo)+1, func(i int) bool { return left(lo+int32(i)) <= target }))
+			day = min(day, hi)
+		}
+		before := remaining
+		for _, fs := range segs {
+			dates := fs.e.seg.Dates
+			var a, b int
+			if newest {
+				a = fs.a + sort.Search(fs.b-fs.a, func(i int) bool { return dates[fs.a+i] >= day })
+				b = fs.b
+				fs.b = a
+			} else {
+				b = fs.a + sort.Search(fs.b-fs.a, func(i int) bool { return dates[fs.a+i] > day })
+				a = fs.a
+				fs.a = b
+			}
+			hits, err := run(fs, a, b)
 			if err != nil {
-				return err
+				return nil, false, err
 			}
-			chunks = append(chunks, hits)
-			for _, h := range hits {
-				if byHits {
-					weight += int(h.Hits)
-				} else {
-					weight++
-				}
+			if len(hits) > 0 {
+				fs.chunks = append(fs.chunks, hits)
 			}
-			return nil
+			remaining -= b - a
 		}
-		first := firstWindow(e, n, want, byHits)
-		var back []int // chunks evaluated from the newest back
-		// scan evaluates [a, b) in windows — from b back when backward —
-		// until the matches weigh want; more reports documents left.
-		scan := func(a, b int, backward bool) (more bool, err error) {
-			w, done := first, 0
-			for a < b && weight < want {
-				s, t := a, min(b, a+w)
-				if backward {
-					s, t = max(a, b-w), b
-				}
-				if err := run(s, t); err != nil {
-					return false, err
-				}
-				if backward {
-					back = append(back, len(chunks)-1)
-					b = s
-				} else {
-					a = t
-				}
-				done += t - s
-				w = nextWindow(w, done, weight, want)
-			}
-			return a < b, nil
+		if newest {
+			maxDay = day - 1
+		} else {
+			minDay = day + 1
 		}
-		more, err := scan(lo, mid, newest)
+		done += before - remaining
+		w = nextWindow(w, done, weight, want)
+	}
+	complete = remaining == 0
+	for _, fs := range segs {
+		if fs.mid == fs.hi {
+			continue
+		}
+		if remaining > 0 || weight >= want {
+			complete = false // the undated are not needed
+			continue
+		}
+		hits, err := run(fs, fs.mid, fs.hi) // undated: rare, read whole
 		if err != nil {
 			return nil, false, err
 		}
-		if !more && weight < want { // too few dated: the undated follow, by id
-			if more, err = scan(mid, hi, false); err != nil {
-				return nil, false, err
-			}
-		} else if mid < hi {
-			more = true
-		}
-		if more {
-			complete = false
-		}
-		// Put the segment's chunks in document order: the backward ones
-		// reversed, then the rest as evaluated.
-		dates := g.Dates
+		fs.undatedChunks = hits
+	}
+	for si, fs := range segs {
+		dates := fs.e.seg.Dates
 		add := func(hits []DocHit) {
 			for _, h := range hits {
 				ms = append(ms, match{seg: si, doc: h.Doc, hits: h.Hits, day: dates[h.Doc]})
 			}
 		}
-		for i := len(back) - 1; i >= 0; i-- {
-			add(chunks[back[i]])
+		for i := range fs.chunks {
+			if newest { // evaluated from the newest back
+				add(fs.chunks[len(fs.chunks)-1-i])
+			} else {
+				add(fs.chunks[i])
+			}
 		}
-		for i := len(back); i < len(chunks); i++ {
-			add(chunks[i])
-		}
+		add(fs.undatedChunks)
 	}
 	return ms, complete, nil
 }
