@@ -157,14 +157,7 @@ func newFixture(t testing.TB, docs []corpus.Document) *fixture {
 func loadCorpus(t testing.TB, name string) []corpus.Document {
 	t.Helper()
 	path := filepath.Join(sharedCorpora, name, "docs.jsonl.gz")
-	var docs []corpus.Document
-	err := corpus.Walk(context.Background(), []string{path}, corpus.Options{}, func(r corpus.Record) error {
-		if r.Err != nil {
-			return r.Err
-		}
-		docs = append(docs, r.Doc)
-		return nil
-	})
+	docs, err := corpus.ReadAll(context.Background(), []string{path}, corpus.Options{})
 	if err != nil {
 		t.Skipf("corpus %s: %v", name, err)
 	}

@@ -82,14 +82,7 @@ func TestEngine_SameAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var docs []corpus.Document
-	err = corpus.Walk(ctx, paths, corpus.Options{}, func(r corpus.Record) error {
-		if r.Err != nil {
-			return fmt.Errorf("%s:%d: %v", r.File, r.Line, r.Err)
-		}
-		docs = append(docs, r.Doc)
-		return nil
-	})
+	docs, err := corpus.ReadAll(ctx, paths, corpus.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -272,3 +272,19 @@ func listDir(root string, fn func(path, rel string, err error) error) error {
 	}
 	return walk(root)
 }
+
+// ReadAll returns every document of paths, in input order, or the first
+// rejected record as an error naming its file and line. It holds the whole
+// input in memory: for tests and small inputs, not for ingest, which
+// streams with Walk.
+func ReadAll(ctx context.Context, paths []string, opt Options) ([]Document, error) {
+	var docs []Document
+	err := Walk(ctx, paths, opt, func(r Record) error {
+		if r.Err != nil {
+			return fmt.Errorf("%s:%d: %w", r.File, r.Line, r.Err)
+		}
+		docs = append(docs, r.Doc)
+		return nil
+	})
+	return docs, err
+}

@@ -27,18 +27,15 @@ const sharedCorpora = "../../../shared/corpora"
 func loadCorpus(t testing.TB, name string, keep func(d *corpus.Document) bool) []corpus.Document {
 	t.Helper()
 	path := filepath.Join(sharedCorpora, name, "docs.jsonl.gz")
-	var docs []corpus.Document
-	err := corpus.Walk(context.Background(), []string{path}, corpus.Options{}, func(r corpus.Record) error {
-		if r.Err != nil {
-			return r.Err
-		}
-		if keep(&r.Doc) {
-			docs = append(docs, r.Doc)
-		}
-		return nil
-	})
+	all, err := corpus.ReadAll(context.Background(), []string{path}, corpus.Options{})
 	if err != nil {
 		t.Skipf("corpus %s not readable at %s (the shared corpora are absent?): %v", name, path, err)
+	}
+	docs := all[:0]
+	for i := range all {
+		if keep(&all[i]) {
+			docs = append(docs, all[i])
+		}
 	}
 	return docs
 }

@@ -225,14 +225,7 @@ func TestWrite_ShardsCorpus(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Skipf("corpus not found at %s", path)
 	}
-	var docs []corpus.Document
-	err := corpus.Walk(context.Background(), []string{path}, corpus.Options{}, func(r corpus.Record) error {
-		if r.Err != nil {
-			return r.Err
-		}
-		docs = append(docs, r.Doc)
-		return nil
-	})
+	docs, err := corpus.ReadAll(context.Background(), []string{path}, corpus.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

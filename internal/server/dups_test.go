@@ -20,14 +20,7 @@ import (
 // reprints of one of its documents a few days later under other sources.
 func dupsIndex(t *testing.T) (string, string) {
 	t.Helper()
-	var docs []corpus.Document
-	err := corpus.Walk(context.Background(), []string{servertest.ExamplesDir()}, corpus.Options{}, func(r corpus.Record) error {
-		if r.Err != nil {
-			return r.Err
-		}
-		docs = append(docs, r.Doc)
-		return nil
-	})
+	docs, err := corpus.ReadAll(context.Background(), []string{servertest.ExamplesDir()}, corpus.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
