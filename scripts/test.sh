@@ -68,7 +68,13 @@ for pkg in $(go list ./...); do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for f in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //'); do
     echo "-- $pkg $f"
-    go test -run='^$' -fuzz="^${f}\$" -fuzztime="$fuzztime" "$pkg" >/dev/null
+    log=$(mktemp)
+    if ! go test -run='^$' -fuzz="^${f}\$" -fuzztime="$fuzztime" "$pkg" >"$log" 2>&1; then
+      tail -n 60 "$log"   # the failing input, or why the fuzzer stopped
+      rm -f "$log"
+      exit 1
+    fi
+    rm -f "$log"
   done
 done
 echo "fuzz: all targets ran ${fuzztime} without a failure"
