@@ -126,21 +126,13 @@ func newFixture(t testing.TB, docs []corpus.Document) *fixture {
 	if len(docs) < 100 {
 		size = 2 << 10
 	}
-	w, err := store.OpenWriter(dir, store.Options{SegmentBytes: size, AutoCommit: true})
-	if err != nil {
+	if err := store.WriteDocs(dir, store.Options{SegmentBytes: size, AutoCommit: true}, docs); err != nil {
 		t.Fatal(err)
 	}
 	fx := &fixture{}
 	for _, d := range docs {
-		if _, err := w.Add(d); err != nil {
-			t.Fatal(err)
-		}
 		fx.docs = append(fx.docs, newRefDoc(d))
 	}
-	if err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
 	snap, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)

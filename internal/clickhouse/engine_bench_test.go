@@ -76,19 +76,9 @@ func BenchmarkEngine(b *testing.B) {
 		b.Fatal(err)
 	}
 	dir := b.TempDir()
-	lw, err := store.OpenWriter(dir, store.Options{AutoCommit: true})
-	if err != nil {
+	if err := store.WriteDocs(dir, store.Options{AutoCommit: true}, docs); err != nil {
 		b.Fatal(err)
 	}
-	for _, d := range docs {
-		if _, err := lw.Add(d); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := lw.Commit(); err != nil {
-		b.Fatal(err)
-	}
-	lw.Close()
 	snap, err := store.Open(dir)
 	if err != nil {
 		b.Fatal(err)

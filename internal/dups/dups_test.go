@@ -89,19 +89,7 @@ func build(t testing.TB, docs []corpus.Document, segBytes int64, annotate bool) 
 	if annotate {
 		opt.Annotators = []store.Annotator{Annotator()}
 	}
-	w, err := store.OpenWriter(dir, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range docs {
-		if _, err := w.Add(d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
+	if err := store.WriteDocs(dir, opt, docs); err != nil {
 		t.Fatal(err)
 	}
 	snap, err := store.Open(dir)

@@ -31,19 +31,9 @@ var testDocs = []corpus.Document{
 func openTestIndex(t *testing.T, docs []corpus.Document, segBytes int64) *Local {
 	t.Helper()
 	dir := t.TempDir()
-	w, err := store.OpenWriter(dir, store.Options{SegmentBytes: segBytes, AutoCommit: true})
-	if err != nil {
+	if err := store.WriteDocs(dir, store.Options{SegmentBytes: segBytes, AutoCommit: true}, docs); err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range docs {
-		if _, err := w.Add(d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
 	snap, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)

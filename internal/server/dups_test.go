@@ -38,19 +38,9 @@ func dupsIndex(t *testing.T) (string, string) {
 		docs = append(docs, c)
 	}
 	dir := filepath.Join(t.TempDir(), "index")
-	w, err := store.OpenWriter(dir, store.Options{Annotators: []store.Annotator{dups.Annotator()}})
-	if err != nil {
+	if err := store.WriteDocs(dir, store.Options{Annotators: []store.Annotator{dups.Annotator()}}, docs); err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range docs {
-		if _, err := w.Add(d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
 	return dir, orig.Title
 }
 

@@ -31,19 +31,9 @@ var readoutDocs = []corpus.Document{
 func readoutIndex(t *testing.T, annotators ...store.Annotator) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "index")
-	w, err := store.OpenWriter(dir, store.Options{Annotators: annotators})
-	if err != nil {
+	if err := store.WriteDocs(dir, store.Options{Annotators: annotators}, readoutDocs); err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range readoutDocs {
-		if _, err := w.Add(d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
 	return dir
 }
 

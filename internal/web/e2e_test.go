@@ -524,17 +524,7 @@ var readouts = []corpus.Document{
 func readoutIndex(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "index")
-	w, err := store.OpenWriter(dir, store.Options{Annotators: []store.Annotator{extract.Annotator()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	for _, d := range readouts {
-		if _, err := w.Add(d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Commit(); err != nil {
+	if err := store.WriteDocs(dir, store.Options{Annotators: []store.Annotator{extract.Annotator()}}, readouts); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -614,10 +604,6 @@ func TestPage_NoRecords(t *testing.T) {
 // document.
 func TestPage_Collapse(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "index")
-	w, err := store.OpenWriter(dir, store.Options{Annotators: []store.Annotator{dups.Annotator()}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	wire := "新华社北京电 记者从有关部门获悉，今年以来各地扎实推动共同富裕，城乡居民收入稳步增长，公共服务均等化水平持续提高。（虚构的示例稿件）"
 	docs := []corpus.Document{
 		{ID: "w1", Date: "2022-03-01", Source: "甲日报（虚构）", Title: "扎实推动共同富裕", Text: wire},
@@ -625,15 +611,9 @@ func TestPage_Collapse(t *testing.T) {
 		{ID: "w3", Date: "2022-03-02", Source: "丙日报（虚构）", Title: "扎实推动共同富裕", Text: wire},
 		{ID: "o1", Date: "2022-05-09", Source: "甲日报（虚构）", Title: "夏粮生产", Text: "各地抓好夏粮生产，促进农民增收，助力共同富裕。（虚构）"},
 	}
-	for _, d := range docs {
-		if _, err := w.Add(d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Commit(); err != nil {
+	if err := store.WriteDocs(dir, store.Options{Annotators: []store.Annotator{dups.Annotator()}}, docs); err != nil {
 		t.Fatal(err)
 	}
-	w.Close()
 	ts := servertest.Start(t, dir, server.Config{})
 	q := url.QueryEscape("共同富裕")
 	all := apiGet[query.TrendResult](t, ts.URL, "/api/trend?q="+q+"&by=year")

@@ -5,7 +5,6 @@ package servertest
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -33,27 +32,11 @@ func ExamplesDir() string {
 func Index(tb testing.TB, extra ...corpus.Document) string {
 	tb.Helper()
 	dir := filepath.Join(tb.TempDir(), "index")
-	w, err := store.OpenWriter(dir, store.Options{})
+	docs, err := corpus.ReadAll(context.Background(), []string{ExamplesDir()}, corpus.Options{})
+	if err == nil {
+		err = store.WriteDocs(dir, store.Options{}, append(docs, extra...))
+	}
 	if err != nil {
-		tb.Fatal(err)
-	}
-	defer w.Close()
-	err = corpus.Walk(context.Background(), []string{ExamplesDir()}, corpus.Options{}, func(r corpus.Record) error {
-		if r.Err != nil {
-			return fmt.Errorf("%s:%d: %w", r.File, r.Line, r.Err)
-		}
-		_, err := w.Add(r.Doc)
-		return err
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, d := range extra {
-		if _, err := w.Add(d); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := w.Commit(); err != nil {
 		tb.Fatal(err)
 	}
 	return dir
